@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as hierarchy from './0001-hierarchy.js';
+
+/**
+ * Every migration, in order. Forward-only: there are no `down` steps; a mistake is mended by a new
+ * migration. The same migrations run on PGlite and on PostgreSQL.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-hierarchy': hierarchy,
+};
