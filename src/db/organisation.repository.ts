@@ -420,6 +420,7 @@ interface OrganisationAsAtRow {
   sector: string | null;
   postcode: string | null;
   parent_id: number | null;
+  parent_code: string | null;
 }
 
 function organisationAsAtRowToOrganisation(row: OrganisationAsAtRow): OrganisationAsAt {
@@ -434,6 +435,7 @@ function organisationAsAtRowToOrganisation(row: OrganisationAsAtRow): Organisati
     validTo: row.valid_to,
     provenance: row.provenance as Provenance,
     parentId: row.parent_id,
+    parentCode: row.parent_code,
   };
 }
 
@@ -457,10 +459,11 @@ export async function listSubtreeAt(
       where p.valid_from <= ${date}::date and (p.valid_to is null or p.valid_to > ${date}::date)
         and t.depth < ${maxDepth}
     )
-    select t.id, t.parent_id, t.depth, o.ods_code, o.valid_from, o.valid_to, o.provenance,
-           v.name, v.kind, v.sector, v.postcode
+    select t.id, t.parent_id, parent.ods_code as parent_code, t.depth, o.ods_code, o.valid_from, o.valid_to,
+           o.provenance, v.name, v.kind, v.sector, v.postcode
     from tree t
     join organisation o on o.id = t.id
+    left join organisation parent on parent.id = t.parent_id
     join organisation_version v on v.organisation_id = o.id
       and v.valid_from <= ${date}::date and (v.valid_to is null or v.valid_to > ${date}::date)
     order by t.depth, v.name
@@ -481,11 +484,12 @@ export async function listPathAt(ex: Executor, organisationId: number, date: Iso
         and u.depth < 20
     )
     select u.id, u.depth, o.ods_code, o.valid_from, o.valid_to, o.provenance,
-           v.name, v.kind, v.sector, v.postcode,
-           (select p.parent_id from organisation_parent p where p.organisation_id = u.id
-              and p.valid_from <= ${date}::date and (p.valid_to is null or p.valid_to > ${date}::date)) as parent_id
+           v.name, v.kind, v.sector, v.postcode, p.parent_id, parent.ods_code as parent_code
     from up u
     join organisation o on o.id = u.id
+    left join organisation_parent p on p.organisation_id = u.id
+      and p.valid_from <= ${date}::date and (p.valid_to is null or p.valid_to > ${date}::date)
+    left join organisation parent on parent.id = p.parent_id
     join organisation_version v on v.organisation_id = o.id
       and v.valid_from <= ${date}::date and (v.valid_to is null or v.valid_to > ${date}::date)
     order by u.depth desc
@@ -519,7 +523,8 @@ export async function searchOrganisations(
     )
     .leftJoin('organisation_parent as p', (join) =>
       join.onRef('p.organisation_id', '=', 'o.id').on(validAt('p', search.asAt)),
-    );
+    )
+    .leftJoin('organisation as parent', 'parent.id', 'p.parent_id');
   if (text !== '') {
     query = query.where((eb) =>
       eb.or([
@@ -549,6 +554,7 @@ export async function searchOrganisations(
       'v.sector',
       'v.postcode',
       'p.parent_id',
+      'parent.ods_code as parent_code',
     ])
     .orderBy(sql`case when o.ods_code = ${text.toUpperCase()} then 0 else 1 end`)
     .orderBy('v.name')
@@ -568,6 +574,7 @@ export async function listOrganisationsAt(ex: Executor, date: IsoDate): Promise<
     .leftJoin('organisation_parent as p', (join) =>
       join.onRef('p.organisation_id', '=', 'o.id').on(validAt('p', date)),
     )
+    .leftJoin('organisation as parent', 'parent.id', 'p.parent_id')
     .select([
       'o.id',
       'o.ods_code',
@@ -579,6 +586,7 @@ export async function listOrganisationsAt(ex: Executor, date: IsoDate): Promise<
       'v.sector',
       'v.postcode',
       'p.parent_id',
+      'parent.ods_code as parent_code',
     ])
     .orderBy('o.ods_code')
     .execute();

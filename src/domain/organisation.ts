@@ -104,4 +104,5 @@ export interface OrganisationAsAt {
   validTo: IsoDate | null;
   provenance: Provenance;
   parentId: number | null;
+  parentCode: string | null;
 }

@@ -126,6 +126,22 @@ export async function resolveAsNow(ex: Executor, odsCode: string, today: IsoDate
   return { odsCode, today, resolution, current };
 }
 
+export interface SuccessionHistory {
+  predecessors: Succession[];
+  successors: Succession[];
+  asNow: AsNowResolution;
+}
+
+/** An ODS code's predecessors and successors (chains followed both ways) and what it maps to today. */
+export async function getSuccessions(ex: Executor, odsCode: string, today: IsoDate): Promise<SuccessionHistory> {
+  const [predecessors, successors, asNow] = await Promise.all([
+    listSuccessionsBackwardFrom(ex, odsCode),
+    listSuccessionsForwardFrom(ex, odsCode),
+    resolveAsNow(ex, odsCode, today),
+  ]);
+  return { predecessors, successors, asNow };
+}
+
 export interface ParentHistoryEntry {
   parentCode: string;
   parentName: string;

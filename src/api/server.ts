@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { getDatasetNotice } from '../services/dataset.service.js';
+import type { ApiContext } from './api-context.js';
+import { registerErrorHandling } from './error-handler.js';
+import { metaRoutes } from './meta/meta.routes.js';
+import { organisationRoutes } from './organisations/organisation.routes.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const defaultWebRoot = join(repoRoot, 'dist', 'web');
+
+function packageVersion(): string {
+  const parsed: unknown = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  return parsed && typeof parsed === 'object' && 'version' in parsed && typeof parsed.version === 'string'
+    ? parsed.version
+    : 'unknown';
+}
+
+export interface ServerOptions extends ApiContext {
+  /** Folder of the built web app; null serves the API only. */
+  webRoot: string | null;
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+/** The API and the web app on one port. Routes are thin; everything else is in services. */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  const version = packageVersion();
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'NHS Oversight API',
+        version,
+        description:
+          'The effective-dated NHS hierarchy (England, regions, ICBs, trusts), with as-at and as-now views. ' +
+          'Every response says whether it shows generated demonstration data (meta.demoData).',
+      },
+      tags: [
+        { name: 'organisations', description: 'Organisations, their paths and histories' },
+        { name: 'hierarchy', description: 'The tree and its events' },
+        { name: 'meta', description: 'About this service' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const context: ApiContext = { db: options.db, engine: options.engine, today: options.today };
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/api/')) {
+      reply.header('x-request-id', String(request.id));
+      const { demoData } = await getDatasetNotice(options.db);
+      if (demoData) reply.header('x-oversight-demo-data', 'true');
+    }
+    return payload;
+  });
+  await app.register(metaRoutes(context, version));
+  await app.register(organisationRoutes(context));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const webRoot = options.webRoot && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : null;
+  if (webRoot) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET') {
+      return reply.status(404).send({
+        error: {
+          code: 'not-found',
+          message: `There is no ${request.method} ${request.url.split('?')[0]} in this API. See /api/openapi.json.`,
+          problems: [],
+          requestId: String(request.id),
+        },
+      });
+    }
+    if (!webRoot) {
+      return reply
+        .status(404)
+        .type('text/plain')
+        .send('The web app has not been built. Run "npm run build" (npm start does this), then reload.');
+    }
+    // Client-side routes (deep links) are answered by the web app's index page.
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app;
+}
