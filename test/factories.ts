@@ -1,6 +1,10 @@
 import type { Executor } from '../src/db/database.js';
 import type { TrustSector } from '../src/domain/organisation.js';
-import { openOrganisation, type ChangeContext, type NewOrganisation } from '../src/services/hierarchy.service.js';
+import {
+  openOrganisation,
+  type ChangeContext,
+  type NewOrganisation,
+} from '../src/services/hierarchy.service.js';
 
 export const testContext: ChangeContext = { source: 'test', provenance: 'manual' };
 

@@ -6,7 +6,10 @@ export function testDatabaseUrl(): string | undefined {
   return url && url.trim() !== '' ? url : undefined;
 }
 
-export const templateNames = { migrated: 'oversight_tpl_migrated', reference: 'oversight_tpl_reference' } as const;
+export const templateNames = {
+  migrated: 'oversight_tpl_migrated',
+  reference: 'oversight_tpl_reference',
+} as const;
 
 export function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -63,6 +66,10 @@ export async function cloneTemplate(
   });
   return {
     url: databaseUrl(serverUrl, name),
-    drop: () => withAdmin(serverUrl, async (client) => void (await client.query(`drop database if exists "${name}" with (force)`))),
+    drop: () =>
+      withAdmin(
+        serverUrl,
+        async (client) => void (await client.query(`drop database if exists "${name}" with (force)`)),
+      ),
   };
 }

@@ -8,7 +8,9 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * The published NHS England files in ../shared/data are read in place, never copied into the repo.
  * OVERSIGHT_SHARED_DATA points elsewhere; tests that need a file skip, saying why, when it is absent.
  */
-export const sharedDataDir = resolve(process.env.OVERSIGHT_SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'));
+export const sharedDataDir = resolve(
+  process.env.OVERSIGHT_SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'),
+);
 
 export function sharedDataPath(file: string): string {
   return join(sharedDataDir, file);

@@ -30,7 +30,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const requestId = String(request.id);
     if (error instanceof AppError) {
-      const body: ErrorBody = { error: { code: error.code, message: error.message, problems: error.problems, requestId } };
+      const body: ErrorBody = {
+        error: { code: error.code, message: error.message, problems: error.problems, requestId },
+      };
       return reply.status(httpStatusOf[error.code]).send(body);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -46,7 +48,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const conflict = databaseConflict(error);
     if (conflict) {
-      return reply.status(409).send({ error: { code: 'conflict', message: conflict, problems: [], requestId } });
+      return reply
+        .status(409)
+        .send({ error: { code: 'conflict', message: conflict, problems: [], requestId } });
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply.status(error.statusCode).send({

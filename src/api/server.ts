@@ -77,9 +77,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const webRoot = options.webRoot && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : null;
   if (webRoot) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    // Files are looked up on each request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // A missing file (a script, stylesheet or image) is a 404, never the app's HTML page.
+    if (/\.[a-z0-9]+$/i.test(path) && !path.startsWith('/api/')) {
+      return reply.status(404).type('text/plain').send(`Not found: ${path}`);
+    }
     if (request.url.startsWith('/api/') || request.method !== 'GET') {
       return reply.status(404).send({
         error: {

@@ -16,7 +16,11 @@ export async function findDatasetMarker(ex: Executor, key: string): Promise<Data
   return row ? { key: row.key, details: row.details, recordedAt: row.recorded_at.toISOString() } : null;
 }
 
-export async function insertDatasetMarker(ex: Executor, key: string, details: Record<string, unknown>): Promise<void> {
+export async function insertDatasetMarker(
+  ex: Executor,
+  key: string,
+  details: Record<string, unknown>,
+): Promise<void> {
   await ex
     .insertInto('dataset_marker')
     .values({ key, details: JSON.stringify(details) })

@@ -40,7 +40,13 @@ export async function insertEventParticipants(
   if (unique.size === 0) return;
   await ex
     .insertInto('hierarchy_event_participant')
-    .values([...unique.values()].map((p) => ({ event_id: eventId, organisation_id: p.organisationId, role: p.role })))
+    .values(
+      [...unique.values()].map((p) => ({
+        event_id: eventId,
+        organisation_id: p.organisationId,
+        role: p.role,
+      })),
+    )
     .execute();
 }
 
@@ -77,7 +83,15 @@ export async function listHierarchyEvents(
 
   const countRow = await query.select(ex.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await query
-    .select(['e.id', 'e.event_type', 'e.effective_date', 'e.reason', 'e.source', 'e.details', 'e.recorded_at'])
+    .select([
+      'e.id',
+      'e.event_type',
+      'e.effective_date',
+      'e.reason',
+      'e.source',
+      'e.details',
+      'e.recorded_at',
+    ])
     .orderBy('e.effective_date')
     .orderBy('e.id')
     .limit(filter.limit)
@@ -109,7 +123,11 @@ export async function listHierarchyEvents(
       .execute();
     for (const row of participantRows) {
       const list = participants.get(Number(row.event_id)) ?? [];
-      list.push({ odsCode: row.ods_code, name: row.name ?? row.ods_code, role: row.role as EventParticipantRole });
+      list.push({
+        odsCode: row.ods_code,
+        name: row.name ?? row.ods_code,
+        role: row.role as EventParticipantRole,
+      });
       participants.set(Number(row.event_id), list);
     }
   }

@@ -106,7 +106,10 @@ function validAt(alias: string, date: IsoDate) {
   )} is null or ${sql.ref(`${alias}.valid_to`)} > ${date}::date))`;
 }
 
-export async function findOrganisationByCode(ex: Executor, odsCode: string): Promise<OrganisationRecord | null> {
+export async function findOrganisationByCode(
+  ex: Executor,
+  odsCode: string,
+): Promise<OrganisationRecord | null> {
   const row = await ex
     .selectFrom('organisation')
     .select(['id', 'ods_code', 'valid_from', 'valid_to', 'provenance'])
@@ -198,7 +201,11 @@ const versionColumns = [
   'postcode',
 ] as const;
 
-export async function findVersionAt(ex: Executor, organisationId: number, date: IsoDate): Promise<VersionRecord | null> {
+export async function findVersionAt(
+  ex: Executor,
+  organisationId: number,
+  date: IsoDate,
+): Promise<VersionRecord | null> {
   const row = await ex
     .selectFrom('organisation_version as v')
     .select(versionColumns.map((c) => `v.${c}` as const))
@@ -249,7 +256,11 @@ export async function insertVersion(
 }
 
 export async function closeVersion(ex: Executor, versionId: number, validTo: IsoDate): Promise<void> {
-  await ex.updateTable('organisation_version').set({ valid_to: validTo }).where('id', '=', versionId).execute();
+  await ex
+    .updateTable('organisation_version')
+    .set({ valid_to: validTo })
+    .where('id', '=', versionId)
+    .execute();
 }
 
 const parentColumns = ['id', 'organisation_id', 'parent_id', 'valid_from', 'valid_to'] as const;
@@ -269,7 +280,10 @@ export async function findParentLinkAt(
 }
 
 /** The most recent parent link: the current one, or the last before the organisation closed. */
-export async function findLatestParentLink(ex: Executor, organisationId: number): Promise<ParentLinkRecord | null> {
+export async function findLatestParentLink(
+  ex: Executor,
+  organisationId: number,
+): Promise<ParentLinkRecord | null> {
   const row = await ex
     .selectFrom('organisation_parent')
     .select(parentColumns)
@@ -389,9 +403,31 @@ export async function listRoles(ex: Executor, organisationId: number): Promise<R
   return rows.map(roleRowToRecord);
 }
 
+/** Role holders in post on the date, for a set of organisations. */
+export async function listRolesAt(
+  ex: Executor,
+  organisationIds: readonly number[],
+  date: IsoDate,
+): Promise<RoleRecord[]> {
+  if (organisationIds.length === 0) return [];
+  const rows = await ex
+    .selectFrom('organisation_role as r')
+    .select(['r.id', 'r.organisation_id', 'r.role', 'r.holder_name', 'r.valid_from', 'r.valid_to'])
+    .where('r.organisation_id', 'in', [...new Set(organisationIds)])
+    .where(validAt('r', date))
+    .execute();
+  return rows.map(roleRowToRecord);
+}
+
 export async function insertRole(
   ex: Executor,
-  input: { organisationId: number; role: OrganisationRole; holderName: string; validFrom: IsoDate; eventId: number },
+  input: {
+    organisationId: number;
+    role: OrganisationRole;
+    holderName: string;
+    validFrom: IsoDate;
+    eventId: number;
+  },
 ): Promise<void> {
   await ex
     .insertInto('organisation_role')
@@ -472,7 +508,11 @@ export async function listSubtreeAt(
 }
 
 /** The organisation and its ancestors on the date, from the root down. */
-export async function listPathAt(ex: Executor, organisationId: number, date: IsoDate): Promise<OrganisationAsAt[]> {
+export async function listPathAt(
+  ex: Executor,
+  organisationId: number,
+  date: IsoDate,
+): Promise<OrganisationAsAt[]> {
   const result = await sql<OrganisationAsAtRow & { depth: number }>`
     with recursive up (id, depth) as (
       select ${organisationId}::integer, 0

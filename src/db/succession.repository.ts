@@ -45,7 +45,11 @@ export async function findSuccession(
   return row ? successionRowToSuccession(row) : null;
 }
 
-export async function insertSuccession(ex: Executor, succession: Succession, eventId: number | null): Promise<void> {
+export async function insertSuccession(
+  ex: Executor,
+  succession: Succession,
+  eventId: number | null,
+): Promise<void> {
   await ex
     .insertInto('organisation_succession')
     .values({

@@ -82,7 +82,12 @@ export class ProblemList {
   throwIfAny(summary: string): void {
     if (this.count === 0) return;
     const problems = [...this.list];
-    if (this.overflow > 0) problems.push({ message: `… and ${this.overflow} more problem(s) of the same kinds.` });
-    throw new AppError('invalid-file', `${summary} ${this.count} problem(s) found; nothing was stored.`, problems);
+    if (this.overflow > 0)
+      problems.push({ message: `… and ${this.overflow} more problem(s) of the same kinds.` });
+    throw new AppError(
+      'invalid-file',
+      `${summary} ${this.count} problem(s) found; nothing was stored.`,
+      problems,
+    );
   }
 }

@@ -8,7 +8,10 @@ export interface OrganisationTreeNode {
 const kindOrder = new Map(organisationKinds.map((kind, index) => [kind, index]));
 
 /** Nests flat as-at rows under their parents; siblings sorted by kind (regions before systems…) then name. */
-export function buildOrganisationTree(rows: readonly OrganisationAsAt[], rootId: number): OrganisationTreeNode | null {
+export function buildOrganisationTree(
+  rows: readonly OrganisationAsAt[],
+  rootId: number,
+): OrganisationTreeNode | null {
   const nodes = new Map<number, OrganisationTreeNode>();
   for (const organisation of rows) nodes.set(organisation.id, { organisation, children: [] });
   for (const node of nodes.values()) {

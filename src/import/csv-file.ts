@@ -55,7 +55,10 @@ class Utf8Decoder extends Transform {
 
 function notUtf8(label: string): AppError {
   return new AppError('invalid-file', `${label} is not UTF-8 text.`, [
-    { file: label, message: 'The selected file must be a CSV saved with UTF-8 encoding ("CSV UTF-8" in Excel).' },
+    {
+      file: label,
+      message: 'The selected file must be a CSV saved with UTF-8 encoding ("CSV UTF-8" in Excel).',
+    },
   ]);
 }
 
@@ -89,7 +92,10 @@ export async function openCsv(
   decoded.on('error', (error) => parser.destroy(error));
   decoded.pipe(parser);
 
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number } }>;
+  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{
+    record: string[];
+    info: { lines: number };
+  }>;
   const translate = (error: unknown): never => {
     if (error instanceof AppError) throw error;
     if (error instanceof CsvError) throw csvErrorToAppError(source.label, error);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SuccessionType } from '../domain/hierarchy-event.js';
-import type { IcbRow, OdsFile, RegionRow, SuccessorRow, TrustRow } from '../domain/ods-reference-file.js';
+import type { OdsFile } from '../domain/ods-reference-file.js';
 import { trustSectors, type TrustSector } from '../domain/organisation.js';
 import { readCsv, missingColumns, type CsvRow, type CsvSource } from './csv-file.js';
 import {
@@ -36,7 +36,9 @@ const trustSchema = z.object({
   open_date: isoDateCell,
   close_date: optionalIsoDateCell,
   sector: z
-    .enum(['', ...trustSectors], { message: `is not a sector: use one of ${trustSectors.join(', ')}, or leave it blank` })
+    .enum(['', ...trustSectors], {
+      message: `is not a sector: use one of ${trustSectors.join(', ')}, or leave it blank`,
+    })
     .optional()
     .transform((value) => (value ? (value as TrustSector) : null)),
 });
@@ -84,7 +86,11 @@ function detectKind(header: string[], rawHeader: string[]): Kind | 'raw-successo
     if (!best || matched > best.matched) best = { kind, share, matched };
   }
   if (best && best.share >= 0.5) return best.kind;
-  if (rawHeader.length >= 4 && /^[A-Z0-9]{2,10}$/.test(rawHeader[0] ?? '') && /^\d{8}$/.test(rawHeader[3] ?? '')) {
+  if (
+    rawHeader.length >= 4 &&
+    /^[A-Z0-9]{2,10}$/.test(rawHeader[0] ?? '') &&
+    /^\d{8}$/.test(rawHeader[3] ?? '')
+  ) {
     return 'raw-successors';
   }
   return null;
@@ -134,10 +140,16 @@ function rawSuccessorRows(rawHeader: string[], rows: CsvRow[], label: string, pr
   const allRows: Array<{ line: number; values: string[] }> = [{ line: 1, values: rawHeader }, ...rows];
   const asCells = allRows.map((row) => {
     const date = row.values[3] ?? '';
-    const isoDate = /^\d{8}$/.test(date) ? `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}` : date;
+    const isoDate = /^\d{8}$/.test(date)
+      ? `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`
+      : date;
     return {
       line: row.line,
-      cells: { predecessor_code: row.values[0] ?? '', successor_code: row.values[1] ?? '', effective_date: isoDate },
+      cells: {
+        predecessor_code: row.values[0] ?? '',
+        successor_code: row.values[1] ?? '',
+        effective_date: isoDate,
+      },
       values: row.values,
     };
   });
@@ -198,7 +210,13 @@ export async function parseOdsFile(source: CsvSource): Promise<OdsFile> {
           });
         }
       }
-      rejectDuplicates(parsed, (r) => r.code, (code) => `Organisation ${code}`, label, problems);
+      rejectDuplicates(
+        parsed,
+        (r) => r.code,
+        (code) => `Organisation ${code}`,
+        label,
+        problems,
+      );
       file = { kind, label, rows: parsed };
       break;
     }
@@ -208,7 +226,13 @@ export async function parseOdsFile(source: CsvSource): Promise<OdsFile> {
         code: v.region_code,
         name: v.region_name,
       }));
-      rejectDuplicates(parsed, (r) => r.code, (code) => `Region ${code}`, label, problems);
+      rejectDuplicates(
+        parsed,
+        (r) => r.code,
+        (code) => `Region ${code}`,
+        label,
+        problems,
+      );
       file = { kind, label, rows: parsed };
       break;
     }
@@ -219,7 +243,13 @@ export async function parseOdsFile(source: CsvSource): Promise<OdsFile> {
         name: v.icb_name,
         regionCode: v.region_code,
       }));
-      rejectDuplicates(parsed, (r) => r.code, (code) => `ICB ${code}`, label, problems);
+      rejectDuplicates(
+        parsed,
+        (r) => r.code,
+        (code) => `ICB ${code}`,
+        label,
+        problems,
+      );
       file = { kind, label, rows: parsed };
       break;
     }
@@ -238,7 +268,11 @@ export async function parseOdsFile(source: CsvSource): Promise<OdsFile> {
           : rawSuccessorRows(rawHeader, rows, label, problems);
       for (const row of parsed) {
         if (row.predecessorCode === row.successorCode) {
-          problems.add({ file: label, row: row.line, message: `${row.predecessorCode} is listed as its own successor.` });
+          problems.add({
+            file: label,
+            row: row.line,
+            message: `${row.predecessorCode} is listed as its own successor.`,
+          });
         }
       }
       rejectDuplicates(

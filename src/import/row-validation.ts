@@ -15,7 +15,10 @@ export const isoDateCell = z
   .refine(isIsoDate, 'is not a date written YYYY-MM-DD, for example 2019-04-01');
 export const optionalIsoDateCell = z
   .string()
-  .refine((value) => value === '' || isIsoDate(value), 'is not a date written YYYY-MM-DD; leave it blank if there is none')
+  .refine(
+    (value) => value === '' || isIsoDate(value),
+    'is not a date written YYYY-MM-DD; leave it blank if there is none',
+  )
   .transform((value) => (value === '' ? null : value));
 export const optionalTextCell = z.string().transform((value) => (value === '' ? null : value));
 
@@ -36,7 +39,8 @@ export function parseRow<T>(
         file,
         row: row.line,
         ...(column ? { column } : {}),
-        message: cell === undefined || cell === '' ? `Cell ${issue.message}` : `Cell "${cell}" ${issue.message}`,
+        message:
+          cell === undefined || cell === '' ? `Cell ${issue.message}` : `Cell "${cell}" ${issue.message}`,
       };
     }),
   };

@@ -15,7 +15,10 @@ export interface PreparedDatabase {
  * Opens the configured database and brings it up to date: pending migrations, then NHS England's
  * reference structure if it is not there yet. Every command and the server start here.
  */
-export async function openPreparedDatabase(target: DatabaseTarget, purpose: string): Promise<PreparedDatabase> {
+export async function openPreparedDatabase(
+  target: DatabaseTarget,
+  purpose: string,
+): Promise<PreparedDatabase> {
   const handle = await openDatabase(target, purpose);
   try {
     const migration = await migrateToLatest(handle.db);

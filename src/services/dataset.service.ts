@@ -14,7 +14,7 @@ export interface DatasetNotice {
 }
 
 export const demoNotice =
-  'Demonstration data: NHS England regions and integrated care boards are real, but the trusts, CCGs, practices, ' +
+  'NHS England regions and integrated care boards are real, but the trusts, CCGs, practices, ' +
   'figures and events shown are generated. Do not use them for decisions.';
 
 export async function getDatasetNotice(ex: Executor): Promise<DatasetNotice> {

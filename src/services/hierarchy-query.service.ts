@@ -10,6 +10,7 @@ import {
   listParentLinks,
   listPathAt,
   listRoles,
+  listRolesAt,
   listSubtreeAt,
   listVersions,
   searchOrganisations,
@@ -27,7 +28,11 @@ import { invalidInput, notFound } from '../domain/errors.js';
 import type { HierarchyEvent, Succession } from '../domain/hierarchy-event.js';
 import { addDays, formatLongDate, type IsoDate } from '../domain/iso-date.js';
 import type { OrganisationAsAt } from '../domain/organisation.js';
-import { buildOrganisationTree, countByKind, type OrganisationTreeNode } from '../domain/organisation-tree.js';
+import {
+  buildOrganisationTree,
+  countByKind,
+  type OrganisationTreeNode,
+} from '../domain/organisation-tree.js';
 import { nationalBody } from '../domain/nhs-england-structure.js';
 import {
   indexSuccessionsByPredecessor,
@@ -35,13 +40,16 @@ import {
   type SuccessionResolution,
 } from '../domain/succession.js';
 
+export type { OrganisationRecord, RoleRecord, VersionRecord } from '../db/organisation.repository.js';
+
 /** The read side of the hierarchy: the tree, paths and histories as at any date, and "as now". */
 
 export const defaultRootCode = nationalBody.code;
 
 async function requireOrganisation(ex: Executor, odsCode: string): Promise<OrganisationRecord> {
   const organisation = await findOrganisationByCode(ex, odsCode);
-  if (!organisation) throw notFound(`No organisation has ODS code ${odsCode}. Check the code, or search by name.`);
+  if (!organisation)
+    throw notFound(`No organisation has ODS code ${odsCode}. Check the code, or search by name.`);
   return organisation;
 }
 
@@ -53,6 +61,8 @@ export interface TreeAt {
   asAt: IsoDate;
   root: OrganisationTreeNode;
   counts: Record<string, number>;
+  /** People in named roles on the date (e.g. regional directors), by organisation id. */
+  roles: Map<number, RoleRecord[]>;
 }
 
 /** The hierarchy under an organisation (England by default) as it stood on the date. */
@@ -70,7 +80,15 @@ export async function getTreeAt(
   const rows = await listSubtreeAt(ex, rootOrganisation.id, options.asAt, options.depth ?? 10);
   const root = buildOrganisationTree(rows, rootOrganisation.id);
   if (!root) throw notFound(`${rootCode} has no details recorded on ${formatLongDate(options.asAt)}.`);
-  return { asAt: options.asAt, root, counts: countByKind(root) };
+  const roles = new Map<number, RoleRecord[]>();
+  for (const role of await listRolesAt(
+    ex,
+    rows.map((row) => row.id),
+    options.asAt,
+  )) {
+    roles.set(role.organisationId, [...(roles.get(role.organisationId) ?? []), role]);
+  }
+  return { asAt: options.asAt, root, counts: countByKind(root), roles };
 }
 
 /** The chain from England down to the organisation on the date. */
@@ -133,7 +151,11 @@ export interface SuccessionHistory {
 }
 
 /** An ODS code's predecessors and successors (chains followed both ways) and what it maps to today. */
-export async function getSuccessions(ex: Executor, odsCode: string, today: IsoDate): Promise<SuccessionHistory> {
+export async function getSuccessions(
+  ex: Executor,
+  odsCode: string,
+  today: IsoDate,
+): Promise<SuccessionHistory> {
   const [predecessors, successors, asNow] = await Promise.all([
     listSuccessionsBackwardFrom(ex, odsCode),
     listSuccessionsForwardFrom(ex, odsCode),
@@ -178,7 +200,8 @@ export async function getOrganisationProfile(
     : asAt < organisation.validFrom
       ? organisation.validFrom
       : addDays(organisation.validTo ?? asAt, -1);
-  const details = (await findVersionAt(ex, organisation.id, shownDate)) ?? (await findLatestVersion(ex, organisation.id));
+  const details =
+    (await findVersionAt(ex, organisation.id, shownDate)) ?? (await findLatestVersion(ex, organisation.id));
   if (!details) throw notFound(`${odsCode} has no recorded details.`);
 
   const [path, subtree, versions, links, roles, predecessors, successors] = await Promise.all([
@@ -190,7 +213,10 @@ export async function getOrganisationProfile(
     listSuccessionsBackwardFrom(ex, odsCode),
     listSuccessionsForwardFrom(ex, odsCode),
   ]);
-  const parentCodes = await listOrganisationNames(ex, links.map((link) => link.parentId));
+  const parentCodes = await listOrganisationNames(
+    ex,
+    links.map((link) => link.parentId),
+  );
   return {
     organisation,
     asAt,
@@ -264,7 +290,12 @@ export async function getTreeAsNow(
   const formerly = new Map<number, OrganisationAsAt[]>();
   const unmapped: OrganisationAsAt[] = [];
   for (const organisation of then) {
-    const resolution = resolveCurrentSuccessors(organisation.odsCode, index, (code) => openToday.has(code), options.today);
+    const resolution = resolveCurrentSuccessors(
+      organisation.odsCode,
+      index,
+      (code) => openToday.has(code),
+      options.today,
+    );
     if (resolution.status === 'current') continue;
     if (resolution.currentCodes.length === 0) {
       unmapped.push(organisation);

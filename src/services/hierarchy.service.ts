@@ -90,7 +90,10 @@ function requireDate(date: IsoDate, field = 'date'): void {
 function requireReason(reason: string): void {
   if (reason.trim() === '') {
     throw invalidInput('A reason is required for every change to the hierarchy.', [
-      { field: 'reason', message: 'Say why the change was made, for example "Trust merger approved by the board".' },
+      {
+        field: 'reason',
+        message: 'Say why the change was made, for example "Trust merger approved by the board".',
+      },
     ]);
   }
 }
@@ -111,7 +114,11 @@ function describeLifetime(organisation: OrganisationRecord): string {
 }
 
 /** The version in force on the date; the organisation must exist that day. */
-async function requireVersionOn(ex: Executor, organisation: OrganisationRecord, date: IsoDate): Promise<VersionRecord> {
+async function requireVersionOn(
+  ex: Executor,
+  organisation: OrganisationRecord,
+  date: IsoDate,
+): Promise<VersionRecord> {
   const version = await findVersionAt(ex, organisation.id, date);
   if (!version) {
     throw invalidInput(
@@ -122,7 +129,11 @@ async function requireVersionOn(ex: Executor, organisation: OrganisationRecord, 
 }
 
 /** An organisation that can be ended on the date: open the day before, and still open. */
-async function requireClosable(ex: Executor, organisation: OrganisationRecord, date: IsoDate): Promise<VersionRecord> {
+async function requireClosable(
+  ex: Executor,
+  organisation: OrganisationRecord,
+  date: IsoDate,
+): Promise<VersionRecord> {
   if (organisation.validTo !== null) {
     throw conflict(`${organisation.odsCode} is already closed (${describeLifetime(organisation)}).`);
   }
@@ -180,18 +191,23 @@ function validateNewOrganisation(spec: NewOrganisation): void {
     ]);
   }
   if (spec.name.trim() === '') {
-    throw invalidInput(`A name is required for ${spec.odsCode}.`, [{ field: 'name', message: 'Enter a name.' }]);
+    throw invalidInput(`A name is required for ${spec.odsCode}.`, [
+      { field: 'name', message: 'Enter a name.' },
+    ]);
   }
   if (spec.kind === 'national-body' && spec.parentCode) {
     throw invalidInput('A national body has no parent.');
   }
   if (spec.kind !== 'national-body' && !spec.parentCode && spec.kind !== 'independent-provider') {
-    throw invalidInput(`${spec.odsCode} needs a parent: a ${organisationKindLabels[spec.kind]} sits under ${describeAllowedParents(spec.kind)}.`, [
-      { field: 'parentCode', message: 'Enter the ODS code of the parent organisation.' },
-    ]);
+    throw invalidInput(
+      `${spec.odsCode} needs a parent: a ${organisationKindLabels[spec.kind]} sits under ${describeAllowedParents(spec.kind)}.`,
+      [{ field: 'parentCode', message: 'Enter the ODS code of the parent organisation.' }],
+    );
   }
   if (spec.sector && spec.kind !== 'nhs-trust') {
-    throw invalidInput(`Only NHS trusts have a sector; ${spec.odsCode} is a ${organisationKindLabels[spec.kind]}.`);
+    throw invalidInput(
+      `Only NHS trusts have a sector; ${spec.odsCode} is a ${organisationKindLabels[spec.kind]}.`,
+    );
   }
 }
 
@@ -239,7 +255,8 @@ async function createOrganisation(
     postcode: spec.postcode ?? null,
     eventId,
   });
-  if (parent) await insertParentLink(ex, { organisationId, parentId: parent.id, validFrom: parentFrom, eventId });
+  if (parent)
+    await insertParentLink(ex, { organisationId, parentId: parent.id, validFrom: parentFrom, eventId });
   return organisationId;
 }
 
@@ -286,7 +303,15 @@ export async function openOrganisation(
       ...(parentFrom !== input.date ? { parentFrom } : {}),
     },
   });
-  const organisationId = await createOrganisation(ex, context, input, input.date, eventId, parent, parentFrom);
+  const organisationId = await createOrganisation(
+    ex,
+    context,
+    input,
+    input.date,
+    eventId,
+    parent,
+    parentFrom,
+  );
   await insertEventParticipants(ex, eventId, [
     { organisationId, role: 'subject' },
     ...(parent ? [{ organisationId: parent.id, role: 'new-parent' as const }] : []),
@@ -315,7 +340,12 @@ async function describeChildren(ex: Executor, links: ParentLinkRecord[]): Promis
   return codes.join(', ') + (links.length > 5 ? ` and ${links.length - 5} more` : '');
 }
 
-async function requireNoChildren(ex: Executor, organisation: OrganisationRecord, date: IsoDate, action: string) {
+async function requireNoChildren(
+  ex: Executor,
+  organisation: OrganisationRecord,
+  date: IsoDate,
+  action: string,
+) {
   const children = await listChildLinksFrom(ex, organisation.id, date);
   if (children.length > 0) {
     throw conflict(
@@ -336,9 +366,15 @@ export async function closeOrganisation(
   const organisation = await requireOrganisation(ex, input.odsCode);
   await requireClosable(ex, organisation, input.date);
   await requireNoChildren(ex, organisation, input.date, 'closed');
-  const eventId = await recordEvent(ex, context, 'close', input.date, input.reason, { odsCode: input.odsCode }, [
-    { organisationId: organisation.id, role: 'subject' },
-  ]);
+  const eventId = await recordEvent(
+    ex,
+    context,
+    'close',
+    input.date,
+    input.reason,
+    { odsCode: input.odsCode },
+    [{ organisationId: organisation.id, role: 'subject' }],
+  );
   await endOrganisation(ex, organisation, input.date);
   return eventId;
 }
@@ -359,7 +395,9 @@ export async function reparentOrganisation(
 
   const ancestors = await listPathAt(ex, parent.id, input.date);
   if (ancestors.some((ancestor) => ancestor.id === organisation.id)) {
-    throw invalidInput(`${input.odsCode} cannot be placed under ${input.parentCode}, which is below it in the hierarchy.`);
+    throw invalidInput(
+      `${input.odsCode} cannot be placed under ${input.parentCode}, which is below it in the hierarchy.`,
+    );
   }
   if (current && current.validFrom >= input.date) {
     throw conflict(
@@ -383,7 +421,12 @@ export async function reparentOrganisation(
     ],
   );
   if (current) await closeParentLink(ex, current.id, input.date);
-  await insertParentLink(ex, { organisationId: organisation.id, parentId: parent.id, validFrom: input.date, eventId });
+  await insertParentLink(ex, {
+    organisationId: organisation.id,
+    parentId: parent.id,
+    validFrom: input.date,
+    eventId,
+  });
   return { changed: true, eventId };
 }
 
@@ -403,11 +446,15 @@ export async function reviseOrganisation(
     sector: input.changes.sector === undefined ? current.sector : input.changes.sector,
     postcode: input.changes.postcode === undefined ? current.postcode : input.changes.postcode,
   };
-  const changedFields = (['name', 'kind', 'sector', 'postcode'] as const).filter((f) => next[f] !== current[f]);
+  const changedFields = (['name', 'kind', 'sector', 'postcode'] as const).filter(
+    (f) => next[f] !== current[f],
+  );
   if (changedFields.length === 0) return unchanged;
   if (next.name === '') throw invalidInput(`The new name of ${input.odsCode} is empty.`);
   if (next.sector && next.kind !== 'nhs-trust') {
-    throw invalidInput(`Only NHS trusts have a sector; ${input.odsCode} would be a ${organisationKindLabels[next.kind]}.`);
+    throw invalidInput(
+      `Only NHS trusts have a sector; ${input.odsCode} would be a ${organisationKindLabels[next.kind]}.`,
+    );
   }
   if (current.validFrom >= input.date) {
     throw conflict(
@@ -452,7 +499,9 @@ async function moveChildren(
     const child = await findOrganisationById(ex, link.organisationId);
     if (!child) continue;
     if (link.validFrom >= date) {
-      throw conflict(`${child.odsCode} moved under ${predecessor.odsCode} on or after ${formatLongDate(date)}; it cannot move again that day.`);
+      throw conflict(
+        `${child.odsCode} moved under ${predecessor.odsCode} on or after ${formatLongDate(date)}; it cannot move again that day.`,
+      );
     }
     const childVersion = await requireVersionOn(ex, child, date);
     if (!isAllowedParent(childVersion.kind, successorVersion.kind)) {
@@ -461,13 +510,22 @@ async function moveChildren(
       );
     }
     await closeParentLink(ex, link.id, date);
-    await insertParentLink(ex, { organisationId: child.id, parentId: successor.id, validFrom: date, eventId });
+    await insertParentLink(ex, {
+      organisationId: child.id,
+      parentId: successor.id,
+      validFrom: date,
+      eventId,
+    });
     moved.push({ organisationId: child.id, role: 'moved-child' });
   }
   return moved;
 }
 
-async function requirePredecessors(ex: Executor, codes: string[], date: IsoDate): Promise<OrganisationRecord[]> {
+async function requirePredecessors(
+  ex: Executor,
+  codes: string[],
+  date: IsoDate,
+): Promise<OrganisationRecord[]> {
   if (new Set(codes).size !== codes.length) throw invalidInput('A predecessor is listed twice.');
   const predecessors: OrganisationRecord[] = [];
   for (const code of codes) {
@@ -514,7 +572,9 @@ export async function mergeOrganisations(
   requireDate(input.date);
   requireReason(input.reason);
   if (input.predecessorCodes.length < 2) {
-    throw invalidInput('A merger needs at least two predecessors; to fold one organisation into another, record an absorption.');
+    throw invalidInput(
+      'A merger needs at least two predecessors; to fold one organisation into another, record an absorption.',
+    );
   }
   const predecessors = await requirePredecessors(ex, input.predecessorCodes, input.date);
   const parent = await prepareNewOrganisation(ex, input.successor, input.date);
@@ -523,7 +583,11 @@ export async function mergeOrganisations(
     effectiveDate: input.date,
     reason: input.reason.trim(),
     source: context.source,
-    details: { predecessors: input.predecessorCodes, successor: input.successor.odsCode, name: input.successor.name },
+    details: {
+      predecessors: input.predecessorCodes,
+      successor: input.successor.odsCode,
+      name: input.successor.name,
+    },
   });
   const organisationId = await createOrganisation(ex, context, input.successor, input.date, eventId, parent);
   const successor = await requireOrganisation(ex, input.successor.odsCode);
@@ -596,7 +660,8 @@ export async function splitOrganisation(
   const successorCodes = input.successors.map((s) =>
     'existingCode' in s ? s.existingCode : s.newOrganisation.odsCode,
   );
-  if (new Set(successorCodes).size !== successorCodes.length) throw invalidInput('A successor is listed twice.');
+  if (new Set(successorCodes).size !== successorCodes.length)
+    throw invalidInput('A successor is listed twice.');
   const eventId = await insertHierarchyEvent(ex, {
     type: 'split',
     effectiveDate: input.date,
@@ -654,7 +719,8 @@ export async function recordSuccession(
   const closesNow = predecessor.validTo === null && predecessor.validFrom < succession.effectiveDate;
   if (!closesNow && stored) return unchanged;
 
-  const successorOpen = successor !== null && (await findVersionAt(ex, successor.id, succession.effectiveDate)) !== null;
+  const successorOpen =
+    successor !== null && (await findVersionAt(ex, successor.id, succession.effectiveDate)) !== null;
   if (closesNow) {
     const children = await listChildLinksFrom(ex, predecessor.id, succession.effectiveDate);
     if (children.length > 0 && (!successorOpen || succession.isSplit)) {
@@ -701,7 +767,9 @@ export async function recordSuccession(
   ];
   if (closesNow) {
     if (successor && successorOpen) {
-      participants.push(...(await moveChildren(ex, predecessor, successor, succession.effectiveDate, eventId)));
+      participants.push(
+        ...(await moveChildren(ex, predecessor, successor, succession.effectiveDate, eventId)),
+      );
     }
     await endOrganisation(ex, predecessor, succession.effectiveDate);
   }
@@ -719,16 +787,23 @@ export async function assignRole(
   requireDate(input.date);
   requireReason(input.reason);
   const holderName = input.holderName.trim();
-  if (holderName === '') throw invalidInput('Enter the name of the person who holds the role.', [{ field: 'holderName', message: 'Enter a name.' }]);
+  if (holderName === '')
+    throw invalidInput('Enter the name of the person who holds the role.', [
+      { field: 'holderName', message: 'Enter a name.' },
+    ]);
   const organisation = await requireOrganisation(ex, input.odsCode);
   const version = await requireVersionOn(ex, organisation, input.date);
   if (input.role === 'regional-director' && version.kind !== 'region') {
-    throw invalidInput(`Only regions have a regional director; ${input.odsCode} is a ${organisationKindLabels[version.kind]}.`);
+    throw invalidInput(
+      `Only regions have a regional director; ${input.odsCode} is a ${organisationKindLabels[version.kind]}.`,
+    );
   }
   const latest = await findLatestRole(ex, organisation.id, input.role);
   if (latest && latest.validTo === null && latest.holderName === holderName) return unchanged;
   if (latest && latest.validFrom >= input.date) {
-    throw conflict(`The ${input.role} of ${input.odsCode} already changed on ${formatLongDate(latest.validFrom)}.`);
+    throw conflict(
+      `The ${input.role} of ${input.odsCode} already changed on ${formatLongDate(latest.validFrom)}.`,
+    );
   }
   const eventId = await recordEvent(
     ex,
@@ -736,10 +811,21 @@ export async function assignRole(
     'role-assigned',
     input.date,
     input.reason,
-    { odsCode: input.odsCode, role: input.role, holder: holderName, previousHolder: latest?.validTo === null ? latest.holderName : null },
+    {
+      odsCode: input.odsCode,
+      role: input.role,
+      holder: holderName,
+      previousHolder: latest?.validTo === null ? latest.holderName : null,
+    },
     [{ organisationId: organisation.id, role: 'subject' }],
   );
   if (latest && latest.validTo === null) await closeRole(ex, latest.id, input.date);
-  await insertRole(ex, { organisationId: organisation.id, role: input.role, holderName, validFrom: input.date, eventId });
+  await insertRole(ex, {
+    organisationId: organisation.id,
+    role: input.role,
+    holderName,
+    validFrom: input.date,
+    eventId,
+  });
   return { changed: true, eventId };
 }

@@ -17,7 +17,10 @@ import { importOdsFiles } from './ods-import.service.js';
 const files = ['regions.csv', 'icbs.csv', 'trusts.csv', 'ods_successors.csv'];
 const extractDate = '2021-11-30';
 
-function flatten(node: OrganisationTreeNode, parent: string | null = null): Array<{ code: string; kind: string; parent: string | null }> {
+function flatten(
+  node: OrganisationTreeNode,
+  parent: string | null = null,
+): Array<{ code: string; kind: string; parent: string | null }> {
   return [
     { code: node.organisation.odsCode, kind: node.organisation.kind, parent },
     ...node.children.flatMap((child) => flatten(child, node.organisation.odsCode)),
@@ -41,7 +44,9 @@ describe.skipIf(!hasSharedData(...files))('ODS import of the published reference
   it('gives 7 regions, 42 ICBs and every English trust under exactly one ICB, as the file says', async () => {
     const raw = await readCsv(csvSourceFromPath(sharedDataPath('trusts.csv')));
     const english = raw.rows.filter((row) => row.cells.region_code !== 'W00');
-    const openOnExtract = english.filter((row) => !row.cells.close_date || row.cells.close_date >= extractDate);
+    const openOnExtract = english.filter(
+      (row) => !row.cells.close_date || row.cells.close_date >= extractDate,
+    );
 
     const { root, counts } = await getTreeAt(handle.db, { asAt: extractDate });
     expect(counts.region).toBe(7);
@@ -56,13 +61,21 @@ describe.skipIf(!hasSharedData(...files))('ODS import of the published reference
     const trustsSummary = firstSummary.files.find((f) => f.kind === 'trusts');
     expect(trustsSummary?.opened).toBe(english.length);
     expect(trustsSummary?.skipped).toEqual([
-      expect.objectContaining({ reason: expect.stringContaining('Wales'), count: raw.rows.length - english.length }),
+      expect.objectContaining({
+        reason: expect.stringContaining('Wales'),
+        count: raw.rows.length - english.length,
+      }),
     ]);
   });
 
   it('places the trusts in ICBs that became ICBs on 1 July 2022 and in the seven regions', async () => {
     const path = await getPathAt(handle.db, 'RJZ', '2023-01-01');
-    expect(path.map((o) => `${o.odsCode}:${o.kind}`)).toEqual(['X24:national-body', 'Y56:region', 'QKK:icb', 'RJZ:nhs-trust']);
+    expect(path.map((o) => `${o.odsCode}:${o.kind}`)).toEqual([
+      'X24:national-body',
+      'Y56:region',
+      'QKK:icb',
+      'RJZ:nhs-trust',
+    ]);
     const before2019 = await getPathAt(handle.db, 'R0A', '2019-03-31');
     expect(before2019.map((o) => o.odsCode)).toEqual(['X24', 'Y54', 'QOP', 'R0A']);
   });
@@ -84,14 +97,16 @@ describe.skipIf(!hasSharedData(...files))('ODS import of the published reference
     const rd3 = await getOrganisationProfile(handle.db, 'RD3', '2019-01-01');
     expect(rd3.existedOnDate).toBe(true);
     expect(rd3.path.map((o) => o.odsCode)).toEqual(['X24', 'Y58', 'QVV', 'RD3']);
-    expect(rd3.successors).toEqual([expect.objectContaining({ successorCode: 'R0D', effectiveDate: '2020-10-01' })]);
+    expect(rd3.successors).toEqual([
+      expect.objectContaining({ successorCode: 'R0D', effectiveDate: '2020-10-01' }),
+    ]);
 
     const asNow = await resolveAsNow(handle.db, 'RD3', '2024-01-01');
     expect(asNow.resolution.status).toBe('succeeded');
     expect(asNow.current[0]?.path.map((o) => o.odsCode)).toEqual(['X24', 'Y58', 'QVV', 'R0D']);
   });
 
-  it('follows chains and splits to today\'s organisations', async () => {
+  it("follows chains and splits to today's organisations", async () => {
     const split = await resolveAsNow(handle.db, 'RW6', '2024-01-01');
     expect(split.resolution.status).toBe('split');
     expect(split.resolution.currentCodes).toEqual(['R0A', 'RM3']);
@@ -110,7 +125,11 @@ describe.skipIf(!hasSharedData(...files))('ODS import of the published reference
     const successors = firstSummary.files.find((f) => f.kind === 'successors');
     expect(successors?.pendingSuccessions).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ predecessorCode: 'QH8', successorCode: 'D7T5G', effectiveDate: '2026-04-01' }),
+        expect.objectContaining({
+          predecessorCode: 'QH8',
+          successorCode: 'D7T5G',
+          effectiveDate: '2026-04-01',
+        }),
       ]),
     );
     const qh8 = await getPathAt(handle.db, 'QH8', '2026-06-01');
@@ -120,10 +139,19 @@ describe.skipIf(!hasSharedData(...files))('ODS import of the published reference
   it('changes nothing when the same files are imported again', async () => {
     const events = await countHierarchyEvents(handle.db);
     const successions = await countSuccessions(handle.db);
-    const again = await importOdsFiles(handle.db, await parseAll([...files].reverse()), { effectiveDate: extractDate });
+    const again = await importOdsFiles(handle.db, await parseAll([...files].reverse()), {
+      effectiveDate: extractDate,
+    });
     expect(again.eventsRecorded).toBe(0);
     for (const file of again.files) {
-      expect(file.opened + file.closed + file.revised + file.reparented + file.successionsRecorded + file.referenceSuccessions).toBe(0);
+      expect(
+        file.opened +
+          file.closed +
+          file.revised +
+          file.reparented +
+          file.successionsRecorded +
+          file.referenceSuccessions,
+      ).toBe(0);
     }
     expect(await countHierarchyEvents(handle.db)).toBe(events);
     expect(await countSuccessions(handle.db)).toBe(successions);
@@ -134,7 +162,8 @@ describe('bad ODS files are refused whole', () => {
   let handle: DatabaseHandle;
   let dir: string;
   const header = 'org_code,name,region_code,region_name,icb_code,icb_name,postcode,open_date,close_date';
-  const good = 'RZZ01,Good Example NHS Trust,Y56,London,QKK,NHS South East London Integrated Care Board,SE1 1AA,2001-04-01,';
+  const good =
+    'RZZ01,Good Example NHS Trust,Y56,London,QKK,NHS South East London Integrated Care Board,SE1 1AA,2001-04-01,';
 
   beforeAll(async () => {
     handle = await createTestDatabase('reference');
@@ -167,14 +196,21 @@ describe('bad ODS files are refused whole', () => {
 
   it('refuses duplicate codes, naming both rows, and stores none of the good rows', async () => {
     const error = await refusal('dupes.csv', `${header}\n${good}\n${good}\n`);
-    expect(error.problems).toEqual([expect.objectContaining({ row: 3, message: expect.stringContaining('rows 2 and 3') })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ row: 3, message: expect.stringContaining('rows 2 and 3') }),
+    ]);
   });
 
   it('refuses malformed dates and codes with row and column', async () => {
-    const bad = 'RZZ02,Bad Date NHS Trust,Y56,London,QKK,x,SE1 1AA,2001-13-01,\nrzz 3,Bad Code,Y56,London,QKK,x,,2001-04-01,';
+    const bad =
+      'RZZ02,Bad Date NHS Trust,Y56,London,QKK,x,SE1 1AA,2001-13-01,\nrzz 3,Bad Code,Y56,London,QKK,x,,2001-04-01,';
     const error = await refusal('dates.csv', `${header}\n${good}\n${bad}\n`);
     expect(error.problems).toEqual([
-      expect.objectContaining({ row: 3, column: 'open_date', message: expect.stringContaining('2001-13-01') }),
+      expect.objectContaining({
+        row: 3,
+        column: 'open_date',
+        message: expect.stringContaining('2001-13-01'),
+      }),
       expect.objectContaining({ row: 4, column: 'org_code' }),
     ]);
   });
@@ -182,7 +218,9 @@ describe('bad ODS files are refused whole', () => {
   it('refuses an unknown ICB code before storing anything', async () => {
     const unknown = 'RZZ04,Lost NHS Trust,Y56,London,QZZ,x,,2001-04-01,';
     const error = await refusal('unknown.csv', `${header}\n${good}\n${unknown}\n`);
-    expect(error.problems).toEqual([expect.objectContaining({ row: 3, column: 'icb_code', message: expect.stringContaining('QZZ') })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ row: 3, column: 'icb_code', message: expect.stringContaining('QZZ') }),
+    ]);
   });
 
   it('refuses a trust whose region does not match its ICB', async () => {
@@ -192,7 +230,10 @@ describe('bad ODS files are refused whole', () => {
   });
 
   it('refuses a file that is not UTF-8', async () => {
-    const latin1 = Buffer.concat([Buffer.from(`${header}\n`), Buffer.from('RZZ06,Caf\xe9 NHS Trust,Y56,London,QKK,x,,2001-04-01,\n', 'latin1')]);
+    const latin1 = Buffer.concat([
+      Buffer.from(`${header}\n`),
+      Buffer.from('RZZ06,Caf\xe9 NHS Trust,Y56,London,QKK,x,,2001-04-01,\n', 'latin1'),
+    ]);
     const error = await refusal('latin1.csv', latin1);
     expect(error.message).toContain('not UTF-8');
   });

@@ -57,7 +57,13 @@ export interface OdsFileSummary {
   unchanged: number;
   skipped: SkippedRows[];
   /** Successions kept but not yet applied to the hierarchy, with what is needed to apply them. */
-  pendingSuccessions: Array<{ row: number; predecessorCode: string; successorCode: string; effectiveDate: IsoDate; reason: string }>;
+  pendingSuccessions: Array<{
+    row: number;
+    predecessorCode: string;
+    successorCode: string;
+    effectiveDate: IsoDate;
+    reason: string;
+  }>;
 }
 
 export interface OdsImportSummary {
@@ -102,13 +108,20 @@ class FileTally {
  * whatever order they are given in. Re-importing the same files records nothing new. Any problem
  * refuses the whole import, located by file and row.
  */
-export async function importOdsFiles(db: Db, files: OdsFile[], options: OdsImportOptions): Promise<OdsImportSummary> {
+export async function importOdsFiles(
+  db: Db,
+  files: OdsFile[],
+  options: OdsImportOptions,
+): Promise<OdsImportSummary> {
   await ensureReferenceStructure(db);
   const ordered = [...files].sort((a, b) => fileOrder[a.kind] - fileOrder[b.kind]);
   const kinds = ordered.map((file) => file.kind);
   const repeated = kinds.find((kind, index) => kinds.indexOf(kind) !== index);
   if (repeated) {
-    throw new AppError('invalid-input', `Two ${repeated} files were given; import one ${repeated} file at a time.`);
+    throw new AppError(
+      'invalid-input',
+      `Two ${repeated} files were given; import one ${repeated} file at a time.`,
+    );
   }
   const total = ordered.reduce((sum, file) => sum + file.rows.length, 0);
   let done = 0;
@@ -286,7 +299,10 @@ async function importRegionRow(
     return;
   }
   if (!isOpenOn(existing, effectiveDate)) {
-    tally.skip(`Region closed before ${formatLongDate(effectiveDate)}: its details are kept as they were`, row.line);
+    tally.skip(
+      `Region closed before ${formatLongDate(effectiveDate)}: its details are kept as they were`,
+      row.line,
+    );
     return;
   }
   const outcome = await reviseOrganisation(ex, context, {
@@ -326,7 +342,10 @@ async function importIcbRow(
     return;
   }
   if (!isOpenOn(existing, effectiveDate)) {
-    tally.skip(`ICB closed before ${formatLongDate(effectiveDate)}: its details are kept as they were`, row.line);
+    tally.skip(
+      `ICB closed before ${formatLongDate(effectiveDate)}: its details are kept as they were`,
+      row.line,
+    );
     return;
   }
   const revised =
@@ -373,7 +392,10 @@ async function importTrustRow(
     if (!icb) throw new AppError('not-found', `ICB ${row.icbCode} is not known.`);
     const parentFrom = maxIsoDate(row.openDate, icb.validFrom);
     if (closeOn !== null && closeOn <= parentFrom) {
-      tally.skip(`Closed before its ICB's recorded history starts (${formatLongDate(icb.validFrom)})`, row.line);
+      tally.skip(
+        `Closed before its ICB's recorded history starts (${formatLongDate(icb.validFrom)})`,
+        row.line,
+      );
       return;
     }
     await openOrganisation(ex, context, {
@@ -408,7 +430,10 @@ async function importTrustRow(
       });
       tally.summary.closed += 1;
     } else if (existing.validTo !== closeOn) {
-      tally.skip('Already closed on a different date from the one in the file; the recorded date is kept', row.line);
+      tally.skip(
+        'Already closed on a different date from the one in the file; the recorded date is kept',
+        row.line,
+      );
     } else {
       tally.summary.unchanged += 1;
     }
@@ -425,7 +450,10 @@ async function importTrustRow(
     return;
   }
   if (!isOpenOn(existing, effectiveDate)) {
-    tally.skip(`Not open on ${formatLongDate(effectiveDate)}: name and ICB changes are not recorded`, row.line);
+    tally.skip(
+      `Not open on ${formatLongDate(effectiveDate)}: name and ICB changes are not recorded`,
+      row.line,
+    );
     return;
   }
   const revised = detailsMatch
@@ -475,7 +503,8 @@ async function importSuccessorRows(
 
   const toSuccession = (row: SuccessorRow): Succession => {
     const isSplit =
-      row.isSplit ?? (successorsPerPredecessorDate.get(`${row.predecessorCode}|${row.effectiveDate}`) ?? 0) > 1;
+      row.isSplit ??
+      (successorsPerPredecessorDate.get(`${row.predecessorCode}|${row.effectiveDate}`) ?? 0) > 1;
     return {
       predecessorCode: row.predecessorCode,
       successorCode: row.successorCode,

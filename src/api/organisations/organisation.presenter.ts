@@ -1,8 +1,13 @@
-import { hierarchyEventLabels, organisationRoleLabels, type HierarchyEvent } from '../../domain/hierarchy-event.js';
+import {
+  hierarchyEventLabels,
+  organisationRoleLabels,
+  type HierarchyEvent,
+} from '../../domain/hierarchy-event.js';
 import { organisationKindLabels, type OrganisationAsAt } from '../../domain/organisation.js';
 import type { OrganisationTreeNode } from '../../domain/organisation-tree.js';
 import type {
   AsNowResolution,
+  RoleRecord,
   OrganisationProfile,
   TreeAsNow,
 } from '../../services/hierarchy-query.service.js';
@@ -25,19 +30,31 @@ export function presentOrganisation(organisation: OrganisationAsAt): Organisatio
 
 export function presentTree(
   node: OrganisationTreeNode,
+  roles: Map<number, RoleRecord[]>,
   formerly?: Map<number, OrganisationAsAt[]>,
 ): OrganisationTreeBody {
   const earlier = formerly?.get(node.organisation.id);
+  const holders = roles.get(node.organisation.id);
   return {
     ...presentOrganisation(node.organisation),
-    children: node.children.map((child) => presentTree(child, formerly)),
+    children: node.children.map((child) => presentTree(child, roles, formerly)),
     ...(earlier ? { formerly: earlier.map(presentOrganisation) } : {}),
+    ...(holders
+      ? {
+          roles: holders.map((r) => ({
+            role: r.role,
+            roleLabel: organisationRoleLabels[r.role],
+            holderName: r.holderName,
+            validFrom: r.validFrom,
+          })),
+        }
+      : {}),
   };
 }
 
 export function presentTreeAsNow(result: TreeAsNow) {
   return {
-    root: presentTree(result.tree.root, result.formerly),
+    root: presentTree(result.tree.root, result.tree.roles, result.formerly),
     counts: result.tree.counts,
     unmapped: result.unmapped.map(presentOrganisation),
   };

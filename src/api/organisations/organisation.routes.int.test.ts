@@ -20,12 +20,24 @@ describe('organisation and hierarchy API', () => {
     const c = 'TM999';
     await mergeOrganisations(handle.db, testContext, {
       predecessorCodes: [a, b],
-      successor: { odsCode: c, name: 'Merged Devon NHS Trust', kind: 'nhs-trust', sector: 'acute', parentCode: 'QJK' },
+      successor: {
+        odsCode: c,
+        name: 'Merged Devon NHS Trust',
+        kind: 'nhs-trust',
+        sector: 'acute',
+        parentCode: 'QJK',
+      },
       date: '2021-04-01',
       reason: 'Merger',
     });
     merged = { a, b, c };
-    app = await buildServer({ db: handle.db, engine: handle.engine, today: () => '2024-06-01', webRoot: null, logLevel: 'silent' });
+    app = await buildServer({
+      db: handle.db,
+      engine: handle.engine,
+      today: () => '2024-06-01',
+      webRoot: null,
+      logLevel: 'silent',
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -43,30 +55,42 @@ describe('organisation and hierarchy API', () => {
     expect(after.json().meta).toEqual({ demoData: false, notice: null });
   });
 
-  it('maps the date\'s organisations onto today\'s tree (as now)', async () => {
-    const response = await app.inject({ url: '/api/hierarchy/tree?asAt=2020-01-01&structure=as-now&root=QJK' });
+  it("maps the date's organisations onto today's tree (as now)", async () => {
+    const response = await app.inject({
+      url: '/api/hierarchy/tree?asAt=2020-01-01&structure=as-now&root=QJK',
+    });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     const successor = body.root.children.find((c: { odsCode: string }) => c.odsCode === merged.c);
-    expect(successor.formerly.map((o: { odsCode: string }) => o.odsCode).sort()).toEqual([merged.a, merged.b].sort());
+    expect(successor.formerly.map((o: { odsCode: string }) => o.odsCode).sort()).toEqual(
+      [merged.a, merged.b].sort(),
+    );
   });
 
   it('searches by code or any name, as at a date', async () => {
     const byName = await app.inject({ url: '/api/organisations?q=devon&kind=icb' });
     expect(byName.json().organisations.map((o: { odsCode: string }) => o.odsCode)).toContain('QJK');
-    const byCode = await app.inject({ url: `/api/organisations?q=${merged.a.toLowerCase()}&asAt=2020-01-01` });
-    expect(byCode.json().organisations[0]).toMatchObject({ odsCode: merged.a, name: 'Exe Valley Hospitals NHS Trust', parentCode: 'QJK' });
+    const byCode = await app.inject({
+      url: `/api/organisations?q=${merged.a.toLowerCase()}&asAt=2020-01-01`,
+    });
+    expect(byCode.json().organisations[0]).toMatchObject({
+      odsCode: merged.a,
+      name: 'Exe Valley Hospitals NHS Trust',
+      parentCode: 'QJK',
+    });
     const closed = await app.inject({ url: `/api/organisations?q=${merged.a}&asAt=2022-01-01` });
     expect(closed.json().total).toBe(0);
   });
 
-  it('gives an organisation\'s profile and history', async () => {
+  it("gives an organisation's profile and history", async () => {
     const response = await app.inject({ url: '/api/organisations/qjk?asAt=2020-01-01' });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.organisation).toMatchObject({ odsCode: 'QJK', kind: 'stp', parentCode: 'Y58' });
     expect(body.versions.map((v: { kind: string }) => v.kind)).toEqual(['stp', 'icb']);
-    expect(body.children.map((c: { odsCode: string }) => c.odsCode)).toEqual(expect.arrayContaining([merged.a, merged.b]));
+    expect(body.children.map((c: { odsCode: string }) => c.odsCode)).toEqual(
+      expect.arrayContaining([merged.a, merged.b]),
+    );
   });
 
   it('gives the path as at a date, and as now through successors', async () => {
@@ -75,14 +99,26 @@ describe('organisation and hierarchy API', () => {
     const asNow = await app.inject({ url: '/api/organisations/Y54/path?structure=as-now' });
     expect(asNow.json().asNow).toMatchObject({ status: 'split', currentCodes: ['Y62', 'Y63'] });
     const succession = await app.inject({ url: `/api/organisations/${merged.b}/successors` });
-    expect(succession.json().asNow.current[0].path.map((o: { odsCode: string }) => o.odsCode)).toEqual(['X24', 'Y58', 'QJK', merged.c]);
+    expect(succession.json().asNow.current[0].path.map((o: { odsCode: string }) => o.odsCode)).toEqual([
+      'X24',
+      'Y58',
+      'QJK',
+      merged.c,
+    ]);
   });
 
   it('lists events, for one organisation and for the whole hierarchy', async () => {
     const own = await app.inject({ url: `/api/organisations/${merged.c}/events` });
     expect(own.json().events.map((e: { type: string }) => e.type)).toEqual(['merge']);
-    const restructure = await app.inject({ url: '/api/hierarchy/events?from=2019-04-01&to=2019-04-01&type=split' });
-    expect(restructure.json().events.map((e: { details: { predecessor: string } }) => e.details.predecessor).sort()).toEqual(['Y54', 'Y55']);
+    const restructure = await app.inject({
+      url: '/api/hierarchy/events?from=2019-04-01&to=2019-04-01&type=split',
+    });
+    expect(
+      restructure
+        .json()
+        .events.map((e: { details: { predecessor: string } }) => e.details.predecessor)
+        .sort(),
+    ).toEqual(['Y54', 'Y55']);
   });
 
   it('answers bad input with a 4xx naming the field, and unknown codes with 404', async () => {
@@ -91,7 +127,10 @@ describe('organisation and hierarchy API', () => {
     expect(badDate.json().error.problems[0].message).toContain('asAt');
     const unknown = await app.inject({ url: '/api/organisations/ZZZ99' });
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().error).toMatchObject({ code: 'not-found', message: expect.stringContaining('ZZZ99') });
+    expect(unknown.json().error).toMatchObject({
+      code: 'not-found',
+      message: expect.stringContaining('ZZZ99'),
+    });
     const notOpen = await app.inject({ url: `/api/organisations/${merged.a}/path?asAt=2023-01-01` });
     expect(notOpen.statusCode).toBe(400);
     const route = await app.inject({ url: '/api/no-such-thing' });
@@ -103,7 +142,13 @@ describe('organisation and hierarchy API', () => {
     const spec = response.json();
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/api/organisations', '/api/organisations/{code}', '/api/organisations/{code}/path', '/api/hierarchy/tree', '/api/hierarchy/events']),
+      expect.arrayContaining([
+        '/api/organisations',
+        '/api/organisations/{code}',
+        '/api/organisations/{code}/path',
+        '/api/hierarchy/tree',
+        '/api/hierarchy/events',
+      ]),
     );
   });
 

@@ -121,7 +121,11 @@ export function organisationRoutes(context: ApiContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const result = await listEvents(db, { odsCode: request.params.code, ...request.query });
-        return { meta: await getDatasetNotice(db), total: result.total, events: result.events.map(presentEvent) };
+        return {
+          meta: await getDatasetNotice(db),
+          total: result.total,
+          events: result.events.map(presentEvent),
+        };
       },
     );
 
@@ -129,7 +133,8 @@ export function organisationRoutes(context: ApiContext): FastifyPluginAsyncZod {
       '/api/organisations/:code/successors',
       {
         schema: {
-          summary: 'Predecessors and successors (ODS successions, chains followed) and the current organisation(s)',
+          summary:
+            'Predecessors and successors (ODS successions, chains followed) and the current organisation(s)',
           tags: ['organisations'],
           params: codeParamsSchema,
           querystring: successionsQuerySchema,
@@ -176,7 +181,7 @@ export function organisationRoutes(context: ApiContext): FastifyPluginAsyncZod {
           structure: 'as-at' as const,
           today: today(),
           counts: tree.counts,
-          root: presentTree(tree.root),
+          root: presentTree(tree.root, tree.roles),
           unmapped: [],
         };
       },
@@ -200,7 +205,11 @@ export function organisationRoutes(context: ApiContext): FastifyPluginAsyncZod {
           ...(from ? { from } : {}),
           ...(to ? { to } : {}),
         });
-        return { meta: await getDatasetNotice(db), total: result.total, events: result.events.map(presentEvent) };
+        return {
+          meta: await getDatasetNotice(db),
+          total: result.total,
+          events: result.events.map(presentEvent),
+        };
       },
     );
   };

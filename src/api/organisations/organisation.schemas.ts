@@ -17,7 +17,9 @@ export const odsCodeParam = z
   .describe('ODS code, e.g. RJZ, QE1 or Y56');
 
 export const metaSchema = z.object({
-  demoData: z.boolean().describe('True when the figures and organisations shown are generated demonstration data'),
+  demoData: z
+    .boolean()
+    .describe('True when the figures and organisations shown are generated demonstration data'),
   notice: z.string().nullable(),
 });
 
@@ -38,6 +40,12 @@ export type OrganisationSummaryBody = z.infer<typeof organisationSummarySchema>;
 export interface OrganisationTreeBody extends OrganisationSummaryBody {
   children: OrganisationTreeBody[];
   formerly?: OrganisationSummaryBody[];
+  roles?: Array<{
+    role: (typeof organisationRoles)[number];
+    roleLabel: string;
+    holderName: string;
+    validFrom: string;
+  }>;
 }
 export const organisationTreeSchema: z.ZodType<OrganisationTreeBody> = z.lazy(() =>
   organisationSummarySchema.extend({
@@ -46,6 +54,17 @@ export const organisationTreeSchema: z.ZodType<OrganisationTreeBody> = z.lazy(()
       .array(organisationSummarySchema)
       .optional()
       .describe('Organisations of the as-at date that today map to this one (as-now structure only)'),
+    roles: z
+      .array(
+        z.object({
+          role: z.enum(organisationRoles),
+          roleLabel: z.string(),
+          holderName: z.string(),
+          validFrom: isoDateParam,
+        }),
+      )
+      .optional()
+      .describe('People in named roles on the date, e.g. the regional director'),
   }),
 );
 
@@ -64,7 +83,9 @@ export const asNowSchema = z.object({
   currentCodes: z.array(z.string()),
   deadEndCodes: z.array(z.string()),
   steps: z.array(successionSchema),
-  current: z.array(z.object({ organisation: organisationSummarySchema, path: z.array(organisationSummarySchema) })),
+  current: z.array(
+    z.object({ organisation: organisationSummarySchema, path: z.array(organisationSummarySchema) }),
+  ),
 });
 
 export const eventSchema = z.object({
@@ -82,10 +103,16 @@ export const eventSchema = z.object({
 const structureParam = z
   .enum(['as-at', 'as-now'])
   .default('as-at')
-  .describe('as-at: the structure on the date; as-now: today\'s structure, with the date\'s organisations mapped onto it');
+  .describe(
+    "as-at: the structure on the date; as-now: today's structure, with the date's organisations mapped onto it",
+  );
 
 export const searchQuerySchema = z.object({
-  q: z.string().max(200).optional().describe('ODS code (or its start) or any part of a current or former name'),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('ODS code (or its start) or any part of a current or former name'),
   kind: z
     .union([z.enum(organisationKinds), z.array(z.enum(organisationKinds))])
     .optional()
@@ -124,7 +151,12 @@ export const profileResponseSchema = z.object({
     }),
   ),
   parents: z.array(
-    z.object({ parentCode: z.string(), parentName: z.string(), validFrom: isoDateParam, validTo: isoDateParam.nullable() }),
+    z.object({
+      parentCode: z.string(),
+      parentName: z.string(),
+      validFrom: isoDateParam,
+      validTo: isoDateParam.nullable(),
+    }),
   ),
   roles: z.array(
     z.object({
@@ -145,7 +177,9 @@ export const pathResponseSchema = z.object({
   asAt: isoDateParam,
   structure: z.enum(['as-at', 'as-now']),
   path: z.array(organisationSummarySchema).describe('As-at structure: England down to the organisation'),
-  asNow: asNowSchema.nullable().describe('As-now structure: where the organisation or its successors sit today'),
+  asNow: asNowSchema
+    .nullable()
+    .describe('As-now structure: where the organisation or its successors sit today'),
 });
 
 export const pagingQuerySchema = z.object({

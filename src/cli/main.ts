@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { registerDbCommands } from './commands/db.command.js';
+import { registerDemoCommand } from './commands/demo.command.js';
+import { registerImportCommands } from './commands/import.command.js';
+import { registerOrgsCommands } from './commands/orgs.command.js';
+import { registerServeCommand } from './commands/serve.command.js';
+
+/**
+ * The `oversight` command. Each subcommand is a thin file that validates its arguments, calls a
+ * service and prints the result: a table for people, or one JSON document with --json for scripts.
+ */
+const program = new Command()
+  .name('oversight')
+  .description(
+    'NHS Oversight: the effective-dated NHS hierarchy, imports and the web app.\n' +
+      'Uses the embedded database in .data/ (OVERSIGHT_DATA_DIR), or PostgreSQL when DATABASE_URL is set.',
+  )
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+  // Set before the subcommands are added, so they inherit it: usage errors exit 2, like other bad input.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+
+registerServeCommand(program);
+registerDbCommands(program);
+registerImportCommands(program);
+registerOrgsCommands(program);
+registerDemoCommand(program);
+
+await program.parseAsync(process.argv);

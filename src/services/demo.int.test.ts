@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../db/database.js';
+import { createTestDatabase } from '../../test/test-database.js';
+import { getDatasetNotice } from './dataset.service.js';
+import { generateDemoPlan } from './demo-plan.js';
+import { isDatabaseEmpty, loadDemoDataset } from './demo.service.js';
+import { getOrganisationProfile, getTreeAt, listEvents } from './hierarchy-query.service.js';
+
+describe('demo dataset', () => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await createTestDatabase('reference');
+  });
+  afterAll(async () => handle.close());
+
+  it('is deterministic for a seed, and differs between seeds', () => {
+    expect(generateDemoPlan(7)).toEqual(generateDemoPlan(7));
+    expect(generateDemoPlan(7)).not.toEqual(generateDemoPlan(8));
+  });
+
+  it('loads into an empty database, with trusts of every sector under every ICB, and says it is demo data', async () => {
+    expect(await isDatabaseEmpty(handle.db)).toBe(true);
+    const summary = await loadDemoDataset(handle.db);
+    expect(summary.organisations).toBeGreaterThan(300);
+    expect(await isDatabaseEmpty(handle.db)).toBe(false);
+    expect((await getDatasetNotice(handle.db)).demoData).toBe(true);
+
+    const { root, counts } = await getTreeAt(handle.db, { asAt: '2024-01-01' });
+    expect(counts).toMatchObject({ region: 7, icb: 42 });
+    const trusts = root.children
+      .flatMap((r) => r.children)
+      .flatMap((icb) => icb.children)
+      .filter((n) => n.organisation.kind === 'nhs-trust');
+    expect(new Set(trusts.map((t) => t.organisation.sector))).toEqual(
+      new Set(['acute', 'mental-health', 'community', 'ambulance', 'specialist']),
+    );
+    for (const icb of root.children.flatMap((r) => r.children)) {
+      expect(icb.children.some((c) => c.organisation.kind === 'nhs-trust')).toBe(true);
+    }
+    // Every region has a named regional director.
+    for (const region of root.children) {
+      const profile = await getOrganisationProfile(handle.db, region.organisation.odsCode, '2024-01-01');
+      expect(profile.roles.filter((r) => r.validTo === null)).toHaveLength(1);
+    }
+  });
+
+  it("records the CCGs' absorption into ICBs on 1 July 2022 and the generated mergers and split", async () => {
+    const before = await getTreeAt(handle.db, { asAt: '2022-06-30' });
+    const after = await getTreeAt(handle.db, { asAt: '2022-07-01' });
+    expect(before.counts.ccg).toBeGreaterThan(40);
+    expect(after.counts.ccg).toBeUndefined();
+    expect(after.counts['gp-practice']).toBe(before.counts['gp-practice']);
+    const { events } = await listEvents(handle.db, { types: ['merge', 'split'], limit: 100, offset: 0 });
+    expect(events.some((e) => e.type === 'split')).toBe(true);
+    expect(events.filter((e) => e.type === 'merge').length).toBeGreaterThan(0);
+  });
+
+  it('refuses to load twice', async () => {
+    await expect(loadDemoDataset(handle.db)).rejects.toThrow(/already holds/);
+  });
+});

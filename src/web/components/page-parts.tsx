@@ -1,0 +1,139 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { ApiError } from '../api-client.js';
+import { withAsAt } from '../format.js';
+
+/** Sets the document title the NHS way: "Page name – NHS Oversight", with "Error: " when the page shows one. */
+export function usePageTitle(title: string, hasError = false): void {
+  useEffect(() => {
+    document.title = `${hasError ? 'Error: ' : ''}${title} – NHS Oversight`;
+  }, [title, hasError]);
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="app-loading" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** The error summary for a failed request: "There is a problem", focused, with each problem listed. */
+export function ApiErrorSummary({
+  error,
+  fieldIds = {},
+}: {
+  error: ApiError;
+  fieldIds?: Record<string, string>;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), [error]);
+  const problems = error.problems.length > 0 ? error.problems : [{ message: error.message }];
+  return (
+    <div className="nhsuk-error-summary" ref={ref} tabIndex={-1} aria-labelledby="error-summary-title">
+      <div role="alert">
+        <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
+          There is a problem
+        </h2>
+        <div className="nhsuk-error-summary__body">
+          {error.problems.length > 0 ? <p>{error.message}</p> : null}
+          <ul className="nhsuk-list nhsuk-error-summary__list">
+            {problems.map((problem, index) => {
+              const field = 'field' in problem ? problem.field : undefined;
+              const target = field ? fieldIds[field.split('.')[0] ?? field] : undefined;
+              return (
+                <li key={index}>{target ? <a href={`#${target}`}>{problem.message}</a> : problem.message}</li>
+              );
+            })}
+          </ul>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function Breadcrumbs({
+  items,
+  asAt,
+}: {
+  items: Array<{ odsCode: string; name: string }>;
+  asAt?: string | undefined;
+}) {
+  if (items.length === 0) return null;
+  const parent = items[items.length - 1];
+  return (
+    <nav className="nhsuk-breadcrumb" aria-label="Breadcrumb">
+      <ol className="nhsuk-breadcrumb__list">
+        {items.map((item) => (
+          <li className="nhsuk-breadcrumb__list-item" key={item.odsCode}>
+            <Link
+              className="nhsuk-breadcrumb__link"
+              to={withAsAt(item.odsCode === 'X24' ? '/' : `/organisations/${item.odsCode}`, asAt)}
+            >
+              {item.odsCode === 'X24' ? 'England' : item.name}
+            </Link>
+          </li>
+        ))}
+      </ol>
+      {parent ? (
+        <Link
+          className="nhsuk-back-link"
+          to={withAsAt(parent.odsCode === 'X24' ? '/' : `/organisations/${parent.odsCode}`, asAt)}
+        >
+          <span className="nhsuk-u-visually-hidden">Back to </span>
+          {parent.odsCode === 'X24' ? 'England' : parent.name}
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
+export function SummaryList({ rows }: { rows: Array<{ key: string; value: ReactNode }> }) {
+  return (
+    <dl className="nhsuk-summary-list">
+      {rows.map((row) => (
+        <div className="nhsuk-summary-list__row" key={row.key}>
+          <dt className="nhsuk-summary-list__key">{row.key}</dt>
+          <dd className="nhsuk-summary-list__value">{row.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const tagColours = {
+  blue: 'nhsuk-tag--blue',
+  grey: 'nhsuk-tag--grey',
+  green: 'nhsuk-tag--green',
+  orange: 'nhsuk-tag--orange',
+  purple: 'nhsuk-tag--purple',
+  white: 'nhsuk-tag--white',
+  red: 'nhsuk-tag--red',
+  yellow: 'nhsuk-tag--yellow',
+};
+
+export function Tag({ children, colour }: { children: ReactNode; colour?: keyof typeof tagColours }) {
+  return <strong className={`nhsuk-tag${colour ? ` ${tagColours[colour]}` : ''}`}>{children}</strong>;
+}
+
+/** "Generated" tag for demo rows; published and reference rows need no tag. */
+export function ProvenanceTag({ provenance }: { provenance: string }) {
+  return provenance === 'demo' ? <Tag colour="purple">Generated</Tag> : null;
+}
+
+/** The secondary-text "No data" the design asks for instead of an empty cell. */
+export function Empty({ children = 'Not known' }: { children?: ReactNode }) {
+  return <span className="app-secondary">{children}</span>;
+}
+
+/**
+ * Lets a wide table scroll sideways inside the page on narrow screens (320 px) instead of pushing the
+ * page wider; focusable so keyboard users can scroll it.
+ */
+export function TableContainer({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="nhsuk-table-container" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
