@@ -33,7 +33,9 @@ export async function openPgliteBench(): Promise<BenchEngine> {
     name: 'PGlite',
     db,
     async copyCsv(table, columns, csv) {
-      await pglite.query(`COPY ${table} (${columns.join(',')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+      await pglite.query(`COPY ${table} (${columns.join(',')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
+        blob: new Blob([csv]),
+      });
     },
     async raw(sqlText, params = []) {
       return (await pglite.query<Record<string, unknown>>(sqlText, params)).rows;
@@ -61,7 +63,8 @@ export async function openPostgresBench(serverUrl: string): Promise<BenchEngine>
     max: 4,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        (parsers as Record<number, (v: string) => unknown>)[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+        (parsers as Record<number, (v: string) => unknown>)[oid] ??
+        pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -72,7 +75,10 @@ export async function openPostgresBench(serverUrl: string): Promise<BenchEngine>
     async copyCsv(table, columns, csv) {
       const client = await pool.connect();
       try {
-        await pipeline(Readable.from([csv]), client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN WITH (FORMAT csv)`)));
+        await pipeline(
+          Readable.from([csv]),
+          client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN WITH (FORMAT csv)`)),
+        );
       } finally {
         client.release();
       }
@@ -104,7 +110,11 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** p50/p95 of repeated calls, after warm-up. */
-export async function latency(work: () => Promise<unknown>, runs: number, warmUp = 3): Promise<{ p50: number; p95: number }> {
+export async function latency(
+  work: () => Promise<unknown>,
+  runs: number,
+  warmUp = 3,
+): Promise<{ p50: number; p95: number }> {
   for (let i = 0; i < warmUp; i += 1) await work();
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) times.push(await timeIt(work));

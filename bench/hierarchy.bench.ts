@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { listPathAt, listSubtreeAt, findOrganisationByCode } from '../src/db/organisation.repository.js';
 import { csvSourceFromPath, readCsv } from '../src/import/csv-file.js';
 import { parseOdsFile } from '../src/import/ods-files.js';
-import { absorbOrganisations, openOrganisation, reparentOrganisation, type ChangeContext } from '../src/services/hierarchy.service.js';
+import {
+  absorbOrganisations,
+  openOrganisation,
+  reparentOrganisation,
+  type ChangeContext,
+} from '../src/services/hierarchy.service.js';
 import { getTreeAt } from '../src/services/hierarchy-query.service.js';
 import { importOdsFiles } from '../src/services/ods-import.service.js';
 import { ensureReferenceStructure } from '../src/services/reference-data.service.js';
@@ -14,7 +19,9 @@ import type { BenchResult, BenchSuite } from './report.js';
 const context: ChangeContext = { source: 'benchmark', provenance: 'demo' };
 
 /** GP-practice scale: about 6,500 practices under 106 CCGs, which close into their ICBs on 1 July 2022. */
-async function buildPracticeScaleHierarchy(engine: BenchEngine): Promise<{ practices: string[]; organisations: number }> {
+async function buildPracticeScaleHierarchy(
+  engine: BenchEngine,
+): Promise<{ practices: string[]; organisations: number }> {
   await ensureReferenceStructure(engine.db);
   const practices: string[] = [];
   let organisations = 50;
@@ -26,12 +33,26 @@ async function buildPracticeScaleHierarchy(engine: BenchEngine): Promise<{ pract
       const ccgs: string[] = [];
       for (let c = 0; c < 2 + (index % 3 === 0 ? 1 : 0) + (index % 7 === 0 ? 1 : 0); c += 1) {
         const code = `B${String((ccgNumber += 1)).padStart(4, '0')}`;
-        await openOrganisation(trx, context, { odsCode: code, name: `Bench CCG ${code}`, kind: 'ccg', parentCode: system.code, date: '2016-04-01', reason: 'Benchmark' });
+        await openOrganisation(trx, context, {
+          odsCode: code,
+          name: `Bench CCG ${code}`,
+          kind: 'ccg',
+          parentCode: system.code,
+          date: '2016-04-01',
+          reason: 'Benchmark',
+        });
         ccgs.push(code);
         organisations += 1;
         for (let p = 0; p < 61; p += 1) {
           const practice = `P${String((practiceNumber += 1)).padStart(5, '0')}`;
-          await openOrganisation(trx, context, { odsCode: practice, name: `Bench Surgery ${practice}`, kind: 'gp-practice', parentCode: code, date: '2016-04-01', reason: 'Benchmark' });
+          await openOrganisation(trx, context, {
+            odsCode: practice,
+            name: `Bench Surgery ${practice}`,
+            kind: 'gp-practice',
+            parentCode: code,
+            date: '2016-04-01',
+            reason: 'Benchmark',
+          });
           practices.push(practice);
           organisations += 1;
         }
@@ -43,19 +64,37 @@ async function buildPracticeScaleHierarchy(engine: BenchEngine): Promise<{ pract
       if (index % 25 !== 0) continue;
       const system = referenceSystems[Math.floor(index / 155) % referenceSystems.length];
       const target = ccgsBySystem.get(system?.code ?? '')?.[0];
-      if (target) await reparentOrganisation(trx, context, { odsCode: practice, parentCode: target, date: '2020-04-01', reason: 'Benchmark move' });
+      if (target)
+        await reparentOrganisation(trx, context, {
+          odsCode: practice,
+          parentCode: target,
+          date: '2020-04-01',
+          reason: 'Benchmark move',
+        });
     }
     for (const [system, ccgs] of ccgsBySystem) {
-      await absorbOrganisations(trx, context, { predecessorCodes: ccgs, acquirerCode: system, date: '2022-07-01', reason: 'CCGs abolished' });
+      await absorbOrganisations(trx, context, {
+        predecessorCodes: ccgs,
+        acquirerCode: system,
+        date: '2022-07-01',
+        reason: 'CCGs abolished',
+      });
     }
   });
   return { practices, organisations };
 }
 
 /** The same tree as plain, undated tables: what a static hierarchy costs to walk. */
-async function buildPlainBaseline(engine: BenchEngine, rows: Array<{ id: number; parentId: number | null; odsCode: string; name: string }>) {
-  await engine.raw('create table plain_org (id integer primary key, parent_id integer, ods_code text, name text)');
-  const csv = rows.map((r) => `${r.id},${r.parentId ?? ''},${r.odsCode},"${r.name.replaceAll('"', '""')}"`).join('\n');
+async function buildPlainBaseline(
+  engine: BenchEngine,
+  rows: Array<{ id: number; parentId: number | null; odsCode: string; name: string }>,
+) {
+  await engine.raw(
+    'create table plain_org (id integer primary key, parent_id integer, ods_code text, name text)',
+  );
+  const csv = rows
+    .map((r) => `${r.id},${r.parentId ?? ''},${r.odsCode},"${r.name.replaceAll('"', '""')}"`)
+    .join('\n');
   await engine.copyCsv('plain_org', ['id', 'parent_id', 'ods_code', 'name'], csv);
   await engine.raw('create index plain_org_parent_idx on plain_org (parent_id)');
   await engine.raw('analyze plain_org');
@@ -80,7 +119,10 @@ const plainPathSql = `
 const sharedData = process.env.OVERSIGHT_SHARED_DATA ?? join(process.cwd(), '..', 'shared', 'data');
 const odsFiles = ['regions.csv', 'icbs.csv', 'trusts.csv', 'ods_successors.csv'];
 
-async function benchOdsImport(engine: BenchEngine, fresh: () => Promise<BenchEngine>): Promise<BenchResult[]> {
+async function benchOdsImport(
+  engine: BenchEngine,
+  fresh: () => Promise<BenchEngine>,
+): Promise<BenchResult[]> {
   const paths = odsFiles.map((f) => join(sharedData, f));
   if (!paths.every((p) => existsSync(p))) {
     return [{ name: 'ODS import (published files)', skipped: `the ODS files are not in ${sharedData}` }];
@@ -99,8 +141,16 @@ async function benchOdsImport(engine: BenchEngine, fresh: () => Promise<BenchEng
       const { header, rows: csvRows } = await readCsv(csvSourceFromPath(path));
       const table = `raw_${path.split('/').pop()?.replace('.csv', '')}`;
       await target.raw(`create table ${table} (${header.map((h) => `"${h}" text`).join(', ')})`);
-      const text = csvRows.map((r) => r.values.map((v) => `"${v.replaceAll('"', '""')}"`).join(',')).join('\n');
-      copyMs += await timeIt(() => target.copyCsv(table, header.map((h) => `"${h}"`), text));
+      const text = csvRows
+        .map((r) => r.values.map((v) => `"${v.replaceAll('"', '""')}"`).join(','))
+        .join('\n');
+      copyMs += await timeIt(() =>
+        target.copyCsv(
+          table,
+          header.map((h) => `"${h}"`),
+          text,
+        ),
+      );
     }
     return [
       {
@@ -109,7 +159,10 @@ async function benchOdsImport(engine: BenchEngine, fresh: () => Promise<BenchEng
         baseline: `raw COPY of the same rows: ${copyMs.toFixed(0)} ms`,
         ratio: `${((copyMs / importMs) * 100).toFixed(1)} % of raw COPY speed`,
       },
-      { name: 'Re-import of the same files (idempotent: nothing stored)', value: `${(againMs / 1000).toFixed(2)} s` },
+      {
+        name: 'Re-import of the same files (idempotent: nothing stored)',
+        value: `${(againMs / 1000).toFixed(2)} s`,
+      },
     ];
   } finally {
     await target.close();
@@ -137,9 +190,18 @@ export const hierarchySuite: BenchSuite = {
     if (!root) throw new Error('reference structure missing');
     const asAt = '2021-01-01';
     const rows = await listSubtreeAt(engine.db, root.id, asAt, 10);
-    await buildPlainBaseline(engine, rows.map((r) => ({ id: r.id, parentId: r.id === root.id ? null : r.parentId, odsCode: r.odsCode, name: r.name })));
+    await buildPlainBaseline(
+      engine,
+      rows.map((r) => ({
+        id: r.id,
+        parentId: r.id === root.id ? null : r.parentId,
+        odsCode: r.odsCode,
+        name: r.name,
+      })),
+    );
     const plainRows = await engine.raw(plainTreeSql, [root.id]);
-    if (plainRows.length !== rows.length) throw new Error(`baseline tree has ${plainRows.length} rows, effective-dated ${rows.length}`);
+    if (plainRows.length !== rows.length)
+      throw new Error(`baseline tree has ${plainRows.length} rows, effective-dated ${rows.length}`);
 
     const dated = await latency(() => listSubtreeAt(engine.db, root.id, asAt, 10), 15);
     const plain = await latency(() => engine.raw(plainTreeSql, [root.id]), 15);

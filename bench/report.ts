@@ -46,7 +46,12 @@ export function renderReport(outcomes: SuiteOutcome[], serverVersion: string | n
   for (const suite of suites) {
     lines.push(`## ${suite.name}`, '', suite.description, '');
     for (const outcome of outcomes.filter((o) => o.suite === suite)) {
-      lines.push(`### ${outcome.engine} (${outcome.seconds.toFixed(0)} s)`, '', '| Measure | Result | Baseline | Ratio |', '| --- | --- | --- | --- |');
+      lines.push(
+        `### ${outcome.engine} (${outcome.seconds.toFixed(0)} s)`,
+        '',
+        '| Measure | Result | Baseline | Ratio |',
+        '| --- | --- | --- | --- |',
+      );
       for (const result of outcome.results) {
         lines.push(
           `| ${result.name} | ${result.skipped ? `skipped: ${result.skipped}` : (result.value ?? '')} | ${result.baseline ?? ''} | ${result.ratio ?? ''} |`,

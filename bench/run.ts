@@ -11,7 +11,9 @@ const suites: BenchSuite[] = [hierarchySuite];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-const engines: Array<{ name: string; open: () => Promise<BenchEngine> }> = [{ name: 'PGlite', open: openPgliteBench }];
+const engines: Array<{ name: string; open: () => Promise<BenchEngine> }> = [
+  { name: 'PGlite', open: openPgliteBench },
+];
 if (serverUrl) engines.push({ name: 'PostgreSQL', open: () => openPostgresBench(serverUrl) });
 
 const outcomes: SuiteOutcome[] = [];
@@ -27,7 +29,10 @@ for (const suite of suites.filter((s) => !only || s.name.toLowerCase().includes(
       }
       const results = await suite.run(engine, open);
       outcomes.push({ suite, engine: name, results, seconds: (Date.now() - start) / 1000 });
-      for (const result of results) console.error(`  ${result.name}: ${result.skipped ?? result.value ?? ''}${result.ratio ? ` (${result.ratio})` : ''}`);
+      for (const result of results)
+        console.error(
+          `  ${result.name}: ${result.skipped ?? result.value ?? ''}${result.ratio ? ` (${result.ratio})` : ''}`,
+        );
     } finally {
       await engine.close();
     }

@@ -84,7 +84,9 @@ export function openPostgres(url: string): DatabaseHandle {
   });
   // An idle connection dropped by the server (restart, failover) must not crash the process;
   // the pool replaces it on next use.
-  pool.on('error', (error) => process.stderr.write(`PostgreSQL connection error (will reconnect): ${error.message}\n`));
+  pool.on('error', (error) =>
+    process.stderr.write(`PostgreSQL connection error (will reconnect): ${error.message}\n`),
+  );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

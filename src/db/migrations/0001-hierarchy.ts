@@ -81,7 +81,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index organisation_version_name_idx on organisation_version (lower(name))`.execute(db);
   // The exclusion constraint's GiST index can answer "this organisation on this date" but slowly;
   // a B-tree on (organisation, start) makes as-at lookups and path walks index probes.
-  await sql`create index organisation_version_org_idx on organisation_version (organisation_id, valid_from)`.execute(db);
+  await sql`create index organisation_version_org_idx on organisation_version (organisation_id, valid_from)`.execute(
+    db,
+  );
 
   await sql`
     create table organisation_parent (
@@ -100,7 +102,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index organisation_parent_parent_idx on organisation_parent (parent_id, valid_from)`.execute(
     db,
   );
-  await sql`create index organisation_parent_org_idx on organisation_parent (organisation_id, valid_from)`.execute(db);
+  await sql`create index organisation_parent_org_idx on organisation_parent (organisation_id, valid_from)`.execute(
+    db,
+  );
 
   await sql`
     create table organisation_role (
