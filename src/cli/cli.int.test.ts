@@ -1,0 +1,146 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnvironment, type CliEnvironment } from '../../test/cli-runner.js';
+import { hasSharedData, sharedDataPath } from '../../test/shared-data.js';
+
+const odsFiles = ['regions.csv', 'icbs.csv', 'trusts.csv', 'ods_successors.csv'];
+
+describe('the oversight command', () => {
+  let cli: CliEnvironment;
+  beforeAll(async () => {
+    cli = await cliEnvironment();
+  });
+  afterAll(async () => cli?.close());
+
+  it('migrates and loads the reference structure, once', async () => {
+    const first = await cli.json<{ migrationsApplied: string[]; referenceStructureLoaded: boolean }>(
+      'db',
+      'migrate',
+    );
+    expect(first.code).toBe(0);
+    expect(first.body.referenceStructureLoaded).toBe(true);
+    const second = await cli.json<{ migrationsApplied: string[]; referenceStructureLoaded: boolean }>(
+      'db',
+      'migrate',
+    );
+    expect(second.body).toMatchObject({ migrationsApplied: [], referenceStructureLoaded: false });
+  });
+
+  it('prints the tree as at a date, as a table and as JSON', async () => {
+    const table = await cli.run('orgs', 'tree', '--as-at', '2019-03-31', '--depth', '1');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('Y54  North of England');
+    const { body } = await cli.json<{ counts: Record<string, number> }>(
+      'orgs',
+      'tree',
+      '--as-at',
+      '2019-04-01',
+    );
+    expect(body.counts).toMatchObject({ region: 7, stp: 42 });
+  });
+
+  it('refuses bad input with a located message, a non-zero exit and nothing stored', async () => {
+    const unknown = await cli.run('orgs', 'show', 'ZZZ99');
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain('No organisation has ODS code ZZZ99');
+    const badDate = await cli.run('orgs', 'tree', '--as-at', '2019-02-30');
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toContain('2019-02-30');
+
+    const dir = mkdtempSync(join(tmpdir(), 'oversight-cli-bad-'));
+    const file = join(dir, 'trusts.csv');
+    writeFileSync(
+      file,
+      'org_code,name,region_code,icb_code,postcode,open_date,close_date\nRZZ01,Good NHS Trust,Y56,QKK,,2001-04-01,\nRZZ02,Bad NHS Trust,Y56,QKK,,2001-04-31,\n',
+    );
+    const refused = await cli.run('import', 'ods', file);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('trusts.csv, row 3, column open_date');
+    const search = await cli.json<{ total: number }>('orgs', 'search', 'RZZ01');
+    expect(search.body.total).toBe(0);
+    const asJson = await cli.json<{ error: { code: string; problems: unknown[] } }>('import', 'ods', file);
+    expect(asJson.code).toBe(3);
+    expect(asJson.body.error.code).toBe('invalid-file');
+  });
+
+  it.skipIf(!hasSharedData(...odsFiles))(
+    "imports the ODS files and shows a merged trust's history",
+    async () => {
+      const imported = await cli.json<{
+        files: Array<{ kind: string; opened: number }>;
+        eventsRecorded: number;
+      }>('import', 'ods', ...odsFiles.map(sharedDataPath), '--effective-date', '2021-11-30');
+      expect(imported.code).toBe(0);
+      expect(imported.body.files.find((f) => f.kind === 'trusts')?.opened).toBe(215);
+      const show = await cli.run('orgs', 'show', 'RD3', '--as-at', '2019-06-01');
+      expect(show.stdout).toContain('Path on 1 June 2019: X24 > Y58 > QVV > RD3');
+      expect(show.stdout).toMatch(/2020-10-01\s+RD3\s+R0D\s+merger/);
+      const asNow = await cli.json<{ status: string; current: Array<Array<{ odsCode: string }>> }>(
+        'orgs',
+        'path',
+        'RQ8',
+        '--as-now',
+      );
+      expect(asNow.body.status).toBe('succeeded');
+      expect(asNow.body.current[0]?.map((o) => o.odsCode)).toEqual(['X24', 'Y61', 'QH8', 'RAJ']);
+      const again = await cli.json<{ eventsRecorded: number }>(
+        'import',
+        'ods',
+        ...odsFiles.map(sharedDataPath),
+        '--effective-date',
+        '2021-11-30',
+      );
+      expect(again.body.eventsRecorded).toBe(0);
+    },
+  );
+
+  it('records a merger from the command line, with the reason on the event', async () => {
+    const open = async (code: string) =>
+      cli.run(
+        'orgs',
+        'open',
+        code,
+        '--name',
+        `CLI ${code} NHS Trust`,
+        '--kind',
+        'nhs-trust',
+        '--sector',
+        'acute',
+        '--parent',
+        'QWO',
+        '--date',
+        '2020-01-01',
+        '--reason',
+        'Test',
+      );
+    expect((await open('TC001')).code).toBe(0);
+    expect((await open('TC002')).code).toBe(0);
+    const merged = await cli.run(
+      'orgs',
+      'merge',
+      'TC001',
+      'TC002',
+      '--into',
+      'TC003',
+      '--name',
+      'CLI Merged NHS Trust',
+      '--parent',
+      'QWO',
+      '--date',
+      '2024-04-01',
+      '--reason',
+      'Boards agreed',
+    );
+    expect(merged.code).toBe(0);
+    const { body } = await cli.json<{ events: Array<{ type: string; reason: string }> }>(
+      'orgs',
+      'events',
+      'TC003',
+    );
+    expect(body.events).toEqual([expect.objectContaining({ type: 'merge', reason: 'Boards agreed' })]);
+    const missingReason = await cli.run('orgs', 'close', 'TC003', '--date', '2025-01-01');
+    expect(missingReason.code).toBe(2);
+  });
+});
