@@ -36,6 +36,8 @@ export interface ServerOptions extends ApiContext {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
+    // One line per request is noise at info level; LOG_LEVEL=debug brings it back.
+    disableRequestLogging: options.logLevel !== 'debug',
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
