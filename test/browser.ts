@@ -5,9 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildServer, defaultWebRoot } from '../src/api/server.js';
 import { openMemoryPglite, type DatabaseHandle } from '../src/db/database.js';
-import { migrateToLatest } from '../src/db/migrator.js';
 import { loadDemoDataset } from '../src/services/demo.service.js';
-import { ensureReferenceStructure } from '../src/services/reference-data.service.js';
+import { bringUpToDate } from '../src/services/database.service.js';
 
 const require = createRequire(import.meta.url);
 export const screenshotDir = resolve('test-results', 'screenshots');
@@ -51,8 +50,7 @@ export async function startApp(
   if (!existsSync(join(defaultWebRoot, 'index.html')))
     throw new Error('The web app is not built: run "npm run build" first (npm run test:e2e does).');
   const handle = await openMemoryPglite();
-  await migrateToLatest(handle.db);
-  await ensureReferenceStructure(handle.db);
+  await bringUpToDate(handle.db);
   await prepare(handle);
   const server = await buildServer({
     db: handle.db,

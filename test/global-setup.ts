@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openMemoryPglite, openPostgres } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
-import { ensureReferenceStructure } from '../src/services/reference-data.service.js';
+import { bringUpToDate } from '../src/services/database.service.js';
 import { createPostgresTemplates, testDatabaseUrl } from './postgres-templates.js';
 
 /**
@@ -18,8 +18,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
     await createPostgresTemplates(url, async (templateUrl, withReference) => {
       const handle = openPostgres(templateUrl);
       try {
-        await migrateToLatest(handle.db);
-        if (withReference) await ensureReferenceStructure(handle.db);
+        if (withReference) await bringUpToDate(handle.db);
+        else await migrateToLatest(handle.db);
       } finally {
         await handle.close();
       }
@@ -35,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   try {
     await migrateToLatest(handle.db);
     writeFileSync(templates.migrated, Buffer.from(await (await handle.dump!()).arrayBuffer()));
-    await ensureReferenceStructure(handle.db);
+    await bringUpToDate(handle.db);
     writeFileSync(templates.reference, Buffer.from(await (await handle.dump!()).arrayBuffer()));
   } finally {
     await handle.close();

@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { describeDatabaseTarget, type DatabaseTarget } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './schema.js';
@@ -11,11 +14,26 @@ export type Db = Kysely<Database>;
 export type Executor = Kysely<Database> | Transaction<Database>;
 export type DatabaseEngine = 'pglite' | 'postgres';
 
+/**
+ * One transaction with bulk loading: PostgreSQL COPY inside the transaction, so a large import is
+ * both fast and all-or-nothing. Inside the work, use `session.db` only (not the handle's db).
+ */
+export interface BulkSession {
+  db: Db;
+  /** COPY CSV text (given in chunks of whole lines) into a table, within the transaction. */
+  copyCsv(
+    table: string,
+    columns: readonly string[],
+    chunks: Iterable<string> | AsyncIterable<string>,
+  ): Promise<void>;
+}
+
 export interface DatabaseHandle {
   db: Db;
   engine: DatabaseEngine;
   description: string;
   close(): Promise<void>;
+  bulkTransaction<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
   /** PGlite only: the whole data directory as a tarball, to clone the database (tests use one template). */
   dump?: () => Promise<Blob>;
 }
@@ -53,12 +71,52 @@ export async function openMemoryPglite(loadDataDir?: Blob | File): Promise<Datab
   return wrapPglite(pglite, 'in-memory PGlite database', () => undefined);
 }
 
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv)`;
+}
+
+// PGlite reads a COPY from one in-memory blob; large loads are sent in slices of about this size.
+const pgliteCopySliceBytes = 32 * 1024 * 1024;
+
 function wrapPglite(pglite: PGlite, description: string, unlock: () => void): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,
     engine: 'pglite',
     description,
+    async bulkTransaction(work) {
+      return pglite.transaction(async (tx) => {
+        // A PGlite-shaped view of the open transaction, so Kysely's statements run inside it.
+        const inTransaction = {
+          closed: false,
+          ready: true,
+          waitReady: Promise.resolve(),
+          query: (text: string, params?: unknown[], options?: object) => tx.query(text, params, options),
+          transaction: () => Promise.reject(new Error('A transaction is already open in this bulk session.')),
+          close: async () => undefined,
+        } as unknown as PGlite;
+        const sessionDb = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: inTransaction }) });
+        return work({
+          db: sessionDb,
+          async copyCsv(table, columns, chunks) {
+            let slice: string[] = [];
+            let size = 0;
+            const flush = async () => {
+              if (size === 0) return;
+              await tx.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob(slice) });
+              slice = [];
+              size = 0;
+            };
+            for await (const chunk of chunks) {
+              slice.push(chunk);
+              size += chunk.length;
+              if (size >= pgliteCopySliceBytes) await flush();
+            }
+            await flush();
+          },
+        });
+      });
+    },
     dump: () => pglite.dumpDataDir('none'),
     async close() {
       try {
@@ -92,6 +150,36 @@ export function openPostgres(url: string): DatabaseHandle {
     db,
     engine: 'postgres',
     description: describeDatabaseTarget({ kind: 'postgres', url }),
+    async bulkTransaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        // A pool of one: Kysely's statements and the COPY share this client, so one transaction.
+        const single = {
+          connect: async () => ({ query: client.query.bind(client), release: () => undefined }),
+          end: async () => undefined,
+        };
+        const sessionDb = new Kysely<Database>({
+          dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }),
+        });
+        const result = await work({
+          db: sessionDb,
+          async copyCsv(table, columns, chunks) {
+            await pipeline(
+              Readable.from(chunks),
+              client.query(copyFrom(copyStatement(table, columns, 'STDIN'))),
+            );
+          },
+        });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await db.destroy();
     },

@@ -632,3 +632,9 @@ export async function listOrganisationsAt(ex: Executor, date: IsoDate): Promise<
     .execute();
   return rows.map(organisationAsAtRowToOrganisation);
 }
+
+/** Every organisation's ODS code (for classifying the codes in an imported file). */
+export async function listAllOrganisationCodes(ex: Executor): Promise<string[]> {
+  const rows = await ex.selectFrom('organisation').select('ods_code').execute();
+  return rows.map((row) => row.ods_code);
+}

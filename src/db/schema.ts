@@ -78,7 +78,143 @@ export interface DatasetMarkerTable {
   recorded_at: Timestamp;
 }
 
+export interface DataItemTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  description: string;
+  unit: string;
+  temporal_aggregation: string;
+  source: string;
+  recorded_at: Timestamp;
+}
+
+export interface MetricTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  description: string;
+  unit: string;
+  domain: string;
+  polarity: string;
+  frequency: string;
+  source: string;
+  caveat: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface MetricVersionTable {
+  id: Generated<number>;
+  metric_id: number;
+  version: number;
+  effective_from: string;
+  definition: ColumnType<unknown, string, never>;
+  reason: string;
+  recorded_at: Timestamp;
+}
+
+export interface MetricTargetTable {
+  id: Generated<number>;
+  metric_id: number;
+  kind: string;
+  operator: string;
+  value: number;
+  valid_from: string;
+  valid_to: string | null;
+  label: string;
+  recorded_at: Timestamp;
+}
+
+export interface ReportingCodeTable {
+  id: Generated<number>;
+  ods_code: string;
+}
+
+export interface ImportRunTable {
+  id: Generated<number>;
+  source: string;
+  file_name: string;
+  sha256: string | null;
+  url: string | null;
+  provenance: string;
+  started_at: ColumnType<Date, Date | string, never>;
+  finished_at: Timestamp;
+  summary: ColumnType<Record<string, unknown>, string, never>;
+}
+
+export interface ObservationTable {
+  code_id: number;
+  item_id: number;
+  period_type: string;
+  period_start: string;
+  value: number;
+  source_id: number;
+  is_current: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface QuarantinedObservationTable {
+  id: Generated<number>;
+  ods_code: string;
+  org_name: string | null;
+  item_id: number;
+  period_type: string;
+  period_start: string;
+  value: number;
+  source_id: number;
+}
+
+export interface QuarantineResolutionTable {
+  id: Generated<number>;
+  ods_code: string;
+  resolution: string;
+  target_code: string;
+  rows_released: number;
+  reason: string;
+  resolved_at: Timestamp;
+}
+
+export interface PeerGroupTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  recorded_at: Timestamp;
+}
+
+export interface PeerGroupMemberTable {
+  peer_group_id: number;
+  ods_code: string;
+}
+
+export interface CodePlacementTable {
+  code_id: number;
+  aggregate_id: number;
+  valid_from: string;
+  valid_to: string | null;
+  partial: boolean;
+  via_succession: boolean;
+}
+
+export interface PlacementStateTable {
+  id: number;
+  stamp: string;
+  refreshed_at: Timestamp;
+}
+
 export interface Database {
+  data_item: DataItemTable;
+  metric: MetricTable;
+  metric_version: MetricVersionTable;
+  metric_target: MetricTargetTable;
+  reporting_code: ReportingCodeTable;
+  import_run: ImportRunTable;
+  observation: ObservationTable;
+  quarantined_observation: QuarantinedObservationTable;
+  quarantine_resolution: QuarantineResolutionTable;
+  peer_group: PeerGroupTable;
+  peer_group_member: PeerGroupMemberTable;
+  code_placement: CodePlacementTable;
+  placement_state: PlacementStateTable;
   hierarchy_event: HierarchyEventTable;
   organisation: OrganisationTable;
   organisation_version: OrganisationVersionTable;

@@ -68,12 +68,13 @@ const allowedParentTiers: Record<Tier, readonly Tier[]> = {
 };
 
 export function isAllowedParent(childKind: OrganisationKind, parentKind: OrganisationKind): boolean {
+  // Independent providers that serve no one system may sit directly under NHS England.
+  if (childKind === 'independent-provider' && tierOfKind[parentKind] === 'national') return true;
   return allowedParentTiers[tierOfKind[childKind]].includes(tierOfKind[parentKind]);
 }
 
 export function describeAllowedParents(childKind: OrganisationKind): string {
-  const tiers = allowedParentTiers[tierOfKind[childKind]];
-  const kinds = organisationKinds.filter((kind) => tiers.includes(tierOfKind[kind]));
+  const kinds = organisationKinds.filter((kind) => isAllowedParent(childKind, kind));
   return kinds.length === 0 ? 'no parent' : kinds.map((kind) => organisationKindLabels[kind]).join(' or ');
 }
 

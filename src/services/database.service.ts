@@ -1,6 +1,7 @@
 import type { DatabaseTarget } from '../config.js';
-import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { openDatabase, type Db, type DatabaseHandle } from '../db/database.js';
 import { migrateToLatest, type MigrationOutcome } from '../db/migrator.js';
+import { ensureMetricCatalogue } from './metric-catalogue.service.js';
 import { ensureReferenceStructure } from './reference-data.service.js';
 
 export type { DatabaseHandle } from '../db/database.js';
@@ -9,11 +10,12 @@ export interface PreparedDatabase {
   handle: DatabaseHandle;
   migration: MigrationOutcome;
   referenceLoaded: boolean;
+  /** Data items, metrics, versions and targets added from the shipped catalogue. */
+  catalogueAdded: number;
 }
 
 /**
- * Opens the configured database and brings it up to date: pending migrations, then NHS England's
- * reference structure if it is not there yet. Every command and the server start here.
+ * Opens the configured database and brings it up to date. Every command and the server start here.
  */
 export async function openPreparedDatabase(
   target: DatabaseTarget,
@@ -21,11 +23,17 @@ export async function openPreparedDatabase(
 ): Promise<PreparedDatabase> {
   const handle = await openDatabase(target, purpose);
   try {
-    const migration = await migrateToLatest(handle.db);
-    const { loaded } = await ensureReferenceStructure(handle.db);
-    return { handle, migration, referenceLoaded: loaded };
+    return { handle, ...(await bringUpToDate(handle.db)) };
   } catch (error) {
     await handle.close();
     throw error;
   }
+}
+
+/** Pending migrations, then NHS England's reference structure and the shipped metric catalogue, each only if missing. */
+export async function bringUpToDate(db: Db): Promise<Omit<PreparedDatabase, 'handle'>> {
+  const migration = await migrateToLatest(db);
+  const { loaded } = await ensureReferenceStructure(db);
+  const catalogue = await db.transaction().execute((trx) => ensureMetricCatalogue(trx));
+  return { migration, referenceLoaded: loaded, catalogueAdded: catalogue.added };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as hierarchy from './0001-hierarchy.js';
+import * as metrics from './0002-metrics-and-observations.js';
 
 /**
  * Every migration, in order. Forward-only: there are no `down` steps; a mistake is mended by a new
@@ -7,4 +8,5 @@ import * as hierarchy from './0001-hierarchy.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-hierarchy': hierarchy,
+  '0002-metrics-and-observations': metrics,
 };

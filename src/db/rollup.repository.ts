@@ -1,0 +1,195 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { IsoDate } from '../domain/iso-date.js';
+import type { TemporalAggregation } from '../domain/metric.js';
+import type { Executor } from './database.js';
+
+/**
+ * The roll-up query: sums data items over the organisations placed in an aggregate, per period, as a
+ * ratio of sums. An organisation counts in a period only if it reported every item the metric's
+ * definition needs (missing is not zero); the codes that did and did not are returned as coverage.
+ */
+
+/** One data item of one metric definition version, with its coefficients. */
+export interface RollupTerm {
+  metricKey: string;
+  itemId: number;
+  numeratorCoefficient: number;
+  denominatorCoefficient: number;
+  /** How many distinct items this version needs. */
+  required: number;
+  /** The version applies to periods starting in [validFrom, validTo). */
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  temporal: TemporalAggregation;
+}
+
+export type RollupBucket = 'month' | 'quarter' | 'financial-year';
+
+export type RollupScope =
+  | { kind: 'aggregates'; aggregateIds: number[]; groupByAggregate: boolean }
+  | { kind: 'unplaced'; rootId: number };
+
+export interface RollupRequest {
+  terms: RollupTerm[];
+  scope: RollupScope;
+  /** First month included. */
+  from: IsoDate;
+  /** First month not included. */
+  toExclusive: IsoDate;
+  bucket: RollupBucket;
+  /** Null: each month under the structure in force at its start; a date: everything under that date's structure. */
+  structureDate: IsoDate | null;
+}
+
+export interface RollupRow {
+  aggregateId: number | null;
+  metricKey: string;
+  bucket: IsoDate;
+  numerator: number | null;
+  denominator: number | null;
+  completeCodeIds: number[];
+  incompleteCodeIds: number[];
+}
+
+const monthsIn: Record<RollupBucket, number> = { month: 1, quarter: 3, 'financial-year': 12 };
+
+function bucketExpression(bucket: RollupBucket): RawBuilder<string> {
+  switch (bucket) {
+    case 'month':
+      return sql<string>`o.period_start`;
+    case 'quarter':
+      // NHS quarters start in April, July, October and January: calendar quarters.
+      return sql<string>`date_trunc('quarter', o.period_start)::date`;
+    case 'financial-year':
+      return sql<string>`make_date(extract(year from o.period_start - interval '3 months')::int, 4, 1)`;
+  }
+}
+
+export async function aggregateObservations(ex: Executor, request: RollupRequest): Promise<RollupRow[]> {
+  if (request.terms.length === 0) return [];
+  const itemIds = [...new Set(request.terms.map((t) => t.itemId))];
+  const termRows = sql.join(
+    request.terms.map(
+      (t) =>
+        sql`(${t.metricKey}::text, ${t.itemId}::integer, ${t.numeratorCoefficient}::float8, ${t.denominatorCoefficient}::float8, ${t.required}::integer, ${t.validFrom}::date, ${t.validTo}::date, ${t.temporal}::text)`,
+    ),
+  );
+  const structureDate =
+    request.structureDate === null ? sql`o.period_start` : sql`${request.structureDate}::date`;
+  const placed = sql`p.valid_from <= ${structureDate} and (p.valid_to is null or p.valid_to > ${structureDate}) and not p.partial`;
+  const bucket = bucketExpression(request.bucket);
+  const observationFilter = sql`o.is_current and o.period_type = 'M' and o.item_id = any(${itemIds}::integer[])
+    and o.period_start >= ${request.from}::date and o.period_start < ${request.toExclusive}::date`;
+
+  let source: RawBuilder<unknown>;
+  let groupAggregate: boolean;
+  if (request.scope.kind === 'aggregates') {
+    groupAggregate = request.scope.groupByAggregate;
+    const aggregateColumn = groupAggregate ? sql`p.aggregate_id` : sql`null::integer`;
+    const rows = sql`
+      select ${aggregateColumn} as aggregate_id, o.code_id, o.item_id, o.period_start, o.value, ${bucket} as bucket
+      from code_placement p
+      join observation o on o.code_id = p.code_id and ${observationFilter}
+      where p.aggregate_id = any(${request.scope.aggregateIds}::integer[]) and ${placed}`;
+    // A code placed in two of the requested aggregates counts once when they are summed together.
+    source =
+      !groupAggregate && request.scope.aggregateIds.length > 1
+        ? sql`select distinct on (code_id, item_id, period_start) * from (${rows}) d`
+        : rows;
+  } else {
+    groupAggregate = false;
+    source = sql`
+      select null::integer as aggregate_id, o.code_id, o.item_id, o.period_start, o.value, ${bucket} as bucket
+      from observation o
+      where ${observationFilter}
+        and not exists (
+          select 1 from code_placement p
+          where p.code_id = o.code_id and p.aggregate_id = ${request.scope.rootId} and ${placed}
+        )`;
+  }
+
+  const result = await sql<{
+    aggregate_id: number | null;
+    metric_key: string;
+    bucket: string;
+    numerator: number | null;
+    denominator: number | null;
+    complete_codes: number[] | null;
+    incomplete_codes: number[] | null;
+  }>`
+    with terms (metric_key, item_id, num_coef, den_coef, required, valid_from, valid_to, rule) as (values ${termRows}),
+    obs as (${source}),
+    per_item as (
+      select obs.aggregate_id, t.metric_key, obs.bucket, obs.code_id, obs.item_id, t.num_coef, t.den_coef, t.required,
+             case t.rule
+               when 'sum' then sum(obs.value)
+               when 'mean' then avg(obs.value)
+               else (array_agg(obs.value order by obs.period_start desc))[1]
+             end as value,
+             count(*) as months
+      from obs
+      join terms t on t.item_id = obs.item_id and obs.bucket >= t.valid_from and obs.bucket < t.valid_to
+      group by obs.aggregate_id, t.metric_key, obs.bucket, obs.code_id, obs.item_id, t.num_coef, t.den_coef, t.required, t.rule
+    ),
+    per_code as (
+      select aggregate_id, metric_key, bucket, code_id,
+             sum(value * num_coef) as num, sum(value * den_coef) as den,
+             count(*) filter (where months = ${monthsIn[request.bucket]}) as complete_items,
+             max(required) as required
+      from per_item
+      group by aggregate_id, metric_key, bucket, code_id
+    )
+    select aggregate_id, metric_key, bucket,
+           sum(num) filter (where complete_items = required) as numerator,
+           sum(den) filter (where complete_items = required) as denominator,
+           array_agg(code_id order by code_id) filter (where complete_items = required) as complete_codes,
+           array_agg(code_id order by code_id) filter (where complete_items < required) as incomplete_codes
+    from per_code
+    group by aggregate_id, metric_key, bucket
+    order by aggregate_id, metric_key, bucket
+  `.execute(ex);
+
+  return result.rows.map((row) => ({
+    aggregateId: groupAggregate ? row.aggregate_id : null,
+    metricKey: row.metric_key,
+    bucket: row.bucket,
+    numerator: row.numerator === null ? null : Number(row.numerator),
+    denominator: row.denominator === null ? null : Number(row.denominator),
+    completeCodeIds: row.complete_codes ?? [],
+    incompleteCodeIds: row.incomplete_codes ?? [],
+  }));
+}
+
+/** ODS codes for reporting-code ids, for coverage lists. */
+export async function listCodesByIds(ex: Executor, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ex
+    .selectFrom('reporting_code')
+    .select(['id', 'ods_code'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.ods_code]));
+}
+
+/** Organisations of given kinds on a date (for league tables: every trust, or every ICB). */
+export async function listOrganisationIdsOfKindsAt(
+  ex: Executor,
+  kinds: readonly string[],
+  date: IsoDate,
+): Promise<Array<{ id: number; odsCode: string; name: string; kind: string; sector: string | null }>> {
+  const rows = await ex
+    .selectFrom('organisation as o')
+    .innerJoin('organisation_version as v', 'v.organisation_id', 'o.id')
+    .select(['o.id', 'o.ods_code', 'v.name', 'v.kind', 'v.sector'])
+    .where('v.kind', 'in', [...kinds])
+    .where('v.valid_from', '<=', date)
+    .where((eb) => eb.or([eb('v.valid_to', 'is', null), eb('v.valid_to', '>', date)]))
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    odsCode: row.ods_code,
+    name: row.name,
+    kind: row.kind,
+    sector: row.sector,
+  }));
+}

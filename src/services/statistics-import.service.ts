@@ -1,0 +1,238 @@
+import type { DatabaseHandle } from '../db/database.js';
+import {
+  completeImportRun,
+  createObservationStage,
+  ensureReportingCodes,
+  hasCurrentObservations,
+  insertImportRun,
+  mergeObservationStage,
+  observationCopyColumns,
+} from '../db/observation.repository.js';
+import { insertQuarantinedRows, type QuarantinedRow } from '../db/quarantine.repository.js';
+import { ProblemList, type Problem } from '../domain/errors.js';
+import { periodTypeCodes } from '../domain/period.js';
+import type { ParsedObservation, StatisticsFile } from '../domain/statistics-file.js';
+import { buildCodeClassifier } from './code-classifier.js';
+import { getMetricCatalogue } from './metric-catalogue.service.js';
+import { refreshPlacements } from './placement.service.js';
+
+/**
+ * Imports a published statistics file in one transaction: every row checked, values bulk-loaded,
+ * unknown organisation codes held in quarantine, nothing stored if any row is wrong. Re-importing the
+ * same values changes nothing; a revised value supersedes the stored one, which is kept.
+ */
+
+export interface StatisticsImportMeta {
+  fileName: string;
+  url: string | null;
+  /** SHA-256 of the file's bytes, known once it has been read. */
+  digest: () => string;
+  provenance?: 'published' | 'demo';
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface StatisticsImportSummary {
+  importRunId: number | null;
+  file: string;
+  url: string | null;
+  sha256: string;
+  layout: string;
+  rowsRead: number;
+  valuesRead: number;
+  stored: { inserted: number; superseded: number; unchanged: number };
+  /** Cells left blank in the file, by column: missing values, not zeros. */
+  blankCells: Record<string, number>;
+  quarantine: {
+    rows: number;
+    newOrChanged: number;
+    codes: Array<{ odsCode: string; name: string | null; values: number }>;
+  };
+  /** Codes that are not organisations here but count through their ODS successors. */
+  viaSuccessors: string[];
+  warnings: { count: number; examples: Problem[] };
+  ignoredColumns: readonly string[];
+  loadPath: 'bulk' | 'merge';
+  changed: boolean;
+  durationMs: number;
+}
+
+const batchSize = 20_000;
+
+/** Thrown to roll back an import that would change nothing (so not even its run is recorded). */
+class NothingChanged extends Error {
+  constructor(readonly summary: StatisticsImportSummary) {
+    super('nothing changed');
+  }
+}
+
+function toCsvLine(values: Array<string | number>): string {
+  return `${values.join(',')}\n`;
+}
+
+export async function importStatistics(
+  handle: DatabaseHandle,
+  file: StatisticsFile,
+  meta: StatisticsImportMeta,
+): Promise<StatisticsImportSummary> {
+  const started = Date.now();
+  try {
+    return await handle.bulkTransaction(async (session) => {
+      const ex = session.db;
+      const catalogue = await getMetricCatalogue(ex);
+      const itemIds = new Map<string, number>();
+      for (const code of file.layout.items) {
+        const item = catalogue.itemByCode.get(code);
+        if (!item)
+          throw new Error(`Data item ${code} is missing from the catalogue: run "oversight db migrate".`);
+        itemIds.set(code, item.id);
+      }
+      const runId = await insertImportRun(ex, {
+        source: file.layout.source,
+        fileName: meta.fileName,
+        sha256: null,
+        url: meta.url,
+        provenance: meta.provenance ?? 'published',
+        startedAt: new Date(started),
+      });
+      const classify = await buildCodeClassifier(ex);
+      // A first load of these items goes straight into the store; anything else is staged and merged.
+      const bulk = !(await hasCurrentObservations(
+        ex,
+        [...itemIds.values()],
+        periodTypeCodes.month,
+        '0001-01-01',
+        '9999-12-31',
+      ));
+      if (!bulk) await createObservationStage(ex);
+      const target = bulk ? 'observation' : 'observation_stage';
+
+      const problems = new ProblemList();
+      const warnings: Problem[] = [];
+      let warningCount = 0;
+      const keys = new Set<string>();
+      const blankCells: Record<string, number> = {};
+      const quarantined: QuarantinedRow[] = [];
+      const quarantinedByCode = new Map<string, { name: string | null; values: number }>();
+      const viaSuccessors = new Set<string>();
+      let rowsRead = 0;
+      let valuesRead = 0;
+      let stored = 0;
+      let batch: ParsedObservation[] = [];
+
+      const flush = async () => {
+        if (batch.length === 0 || problems.count > 0) {
+          batch = [];
+          return;
+        }
+        const codeIds = await ensureReportingCodes(
+          ex,
+          batch.map((o) => o.odsCode),
+        );
+        const lines = batch.map((o) =>
+          toCsvLine([
+            codeIds.get(o.odsCode) ?? 0,
+            itemIds.get(o.item) ?? 0,
+            periodTypeCodes.month,
+            o.periodStart,
+            o.value,
+            runId,
+          ]),
+        );
+        await session.copyCsv(target, observationCopyColumns, [lines.join('')]);
+        stored += batch.length;
+        batch = [];
+      };
+
+      for await (const row of file.rows) {
+        rowsRead += 1;
+        if (row.problems.length > 0) {
+          problems.add(...row.problems);
+          continue;
+        }
+        if (keys.has(row.key)) {
+          problems.add({
+            file: meta.fileName,
+            row: row.line,
+            message: `This row repeats an earlier row for ${row.key.replaceAll('|', ', ')}. Remove the duplicate.`,
+          });
+          continue;
+        }
+        keys.add(row.key);
+        for (const column of row.blanks) blankCells[column] = (blankCells[column] ?? 0) + 1;
+        warningCount += row.warnings.length;
+        if (warnings.length < 20) warnings.push(...row.warnings.slice(0, 20 - warnings.length));
+        for (const observation of row.observations) {
+          valuesRead += 1;
+          const placement = classify(observation.odsCode);
+          if (placement === 'unknown') {
+            quarantined.push({
+              odsCode: observation.odsCode,
+              orgName: observation.orgName,
+              itemId: itemIds.get(observation.item) ?? 0,
+              periodType: periodTypeCodes.month,
+              periodStart: observation.periodStart,
+              value: observation.value,
+              sourceId: runId,
+            });
+            const entry = quarantinedByCode.get(observation.odsCode) ?? {
+              name: observation.orgName,
+              values: 0,
+            };
+            entry.values += 1;
+            quarantinedByCode.set(observation.odsCode, entry);
+            continue;
+          }
+          if (placement === 'successor') viaSuccessors.add(observation.odsCode);
+          batch.push(observation);
+        }
+        if (batch.length >= batchSize) await flush();
+        if (rowsRead % 1000 === 0) meta.onProgress?.(rowsRead);
+      }
+      await flush();
+      meta.onProgress?.(rowsRead);
+      if (rowsRead === 0) {
+        problems.add({
+          file: meta.fileName,
+          message: 'The file has a header but no rows. Choose the file again.',
+        });
+      }
+      problems.throwIfAny(`${meta.fileName} has rows that cannot be imported.`);
+
+      const counts = bulk
+        ? { inserted: stored, superseded: 0, unchanged: 0 }
+        : await mergeObservationStage(ex);
+      const newOrChanged = await insertQuarantinedRows(ex, quarantined);
+      const summary: StatisticsImportSummary = {
+        importRunId: runId,
+        file: meta.fileName,
+        url: meta.url,
+        sha256: meta.digest(),
+        layout: file.layout.name,
+        rowsRead,
+        valuesRead,
+        stored: counts,
+        blankCells,
+        quarantine: {
+          rows: quarantined.length,
+          newOrChanged,
+          codes: [...quarantinedByCode.entries()]
+            .map(([odsCode, entry]) => ({ odsCode, name: entry.name, values: entry.values }))
+            .sort((a, b) => b.values - a.values),
+        },
+        viaSuccessors: [...viaSuccessors].sort(),
+        warnings: { count: warningCount, examples: warnings },
+        ignoredColumns: file.layout.ignored,
+        loadPath: bulk ? 'bulk' : 'merge',
+        changed: counts.inserted + counts.superseded + newOrChanged > 0,
+        durationMs: Date.now() - started,
+      };
+      if (!summary.changed) throw new NothingChanged({ ...summary, importRunId: null });
+      await refreshPlacements(ex);
+      await completeImportRun(ex, runId, { ...summary, durationMs: Date.now() - started }, summary.sha256);
+      return { ...summary, durationMs: Date.now() - started };
+    });
+  } catch (error) {
+    if (error instanceof NothingChanged) return { ...error.summary, durationMs: Date.now() - started };
+    throw error;
+  }
+}
