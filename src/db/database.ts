@@ -87,11 +87,19 @@ function wrapPglite(pglite: PGlite, description: string, unlock: () => void): Da
     async bulkTransaction(work) {
       return pglite.transaction(async (tx) => {
         // A PGlite-shaped view of the open transaction, so Kysely's statements run inside it.
+        // Statements are queued one at a time: a PGlite transaction does not take concurrent queries.
+        let queue: Promise<unknown> = Promise.resolve();
+        const serial = <T>(work: () => Promise<T>): Promise<T> => {
+          const next = queue.then(work, work);
+          queue = next.catch(() => undefined);
+          return next;
+        };
         const inTransaction = {
           closed: false,
           ready: true,
           waitReady: Promise.resolve(),
-          query: (text: string, params?: unknown[], options?: object) => tx.query(text, params, options),
+          query: (text: string, params?: unknown[], options?: object) =>
+            serial(() => tx.query(text, params, options)),
           transaction: () => Promise.reject(new Error('A transaction is already open in this bulk session.')),
           close: async () => undefined,
         } as unknown as PGlite;
@@ -103,7 +111,8 @@ function wrapPglite(pglite: PGlite, description: string, unlock: () => void): Da
             let size = 0;
             const flush = async () => {
               if (size === 0) return;
-              await tx.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob(slice) });
+              const blob = new Blob(slice);
+              await serial(() => tx.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob }));
               slice = [];
               size = 0;
             };

@@ -76,6 +76,10 @@ export async function createObservationStage(ex: Executor): Promise<void> {
   `.execute(ex);
 }
 
+export async function clearObservationStage(ex: Executor): Promise<void> {
+  await sql`delete from observation_stage`.execute(ex);
+}
+
 /**
  * Merges staged rows into the store: an unchanged value is left alone, a changed value supersedes
  * the current one (which is kept, no longer current), a new key is inserted.
@@ -106,11 +110,13 @@ export async function mergeObservationStage(
   const staged = await sql<{ count: number }>`select count(*)::int as count from observation_stage`.execute(
     ex,
   );
-  const insertedCount = Number(inserted.numAffectedRows ?? 0);
+  const written = Number(inserted.numAffectedRows ?? 0);
+  const supersededCount = Number(superseded.numAffectedRows ?? 0);
+  // A superseded value's replacement is written too; "inserted" counts keys that had no value before.
   return {
-    inserted: insertedCount,
-    superseded: Number(superseded.numAffectedRows ?? 0),
-    unchanged: Number(staged.rows[0]?.count ?? 0) - insertedCount,
+    inserted: written - supersededCount,
+    superseded: supersededCount,
+    unchanged: Number(staged.rows[0]?.count ?? 0) - written,
   };
 }
 
@@ -220,4 +226,25 @@ export async function listObservationVersions(
     fileName: row.file_name,
     recordedAt: row.finished_at.toISOString(),
   }));
+}
+
+/** Adds rows to the session's stage (for small loads where COPY is not worth it). */
+export async function insertIntoObservationStage(
+  ex: Executor,
+  rows: ReadonlyArray<{
+    codeId: number;
+    itemId: number;
+    periodType: string;
+    periodStart: IsoDate;
+    value: number;
+    sourceId: number;
+  }>,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += 2000) {
+    const batch = rows.slice(start, start + 2000);
+    await sql`
+      insert into observation_stage (code_id, item_id, period_type, period_start, value, source_id)
+      values ${sql.join(batch.map((r) => sql`(${r.codeId}, ${r.itemId}, ${r.periodType}, ${r.periodStart}::date, ${r.value}, ${r.sourceId})`))}
+    `.execute(ex);
+  }
 }

@@ -15,7 +15,7 @@ export interface RollupTerm {
   itemId: number;
   numeratorCoefficient: number;
   denominatorCoefficient: number;
-  /** How many distinct items this version needs. */
+  /** How many distinct items an organisation must report to count (1 when absent items count as zero). */
   required: number;
   /** The version applies to periods starting in [validFrom, validTo). */
   validFrom: IsoDate;
@@ -140,9 +140,9 @@ export async function aggregateObservations(ex: Executor, request: RollupRequest
       group by aggregate_id, metric_key, bucket, code_id
     )
     select aggregate_id, metric_key, bucket,
-           sum(num) filter (where complete_items = required) as numerator,
-           sum(den) filter (where complete_items = required) as denominator,
-           array_agg(code_id order by code_id) filter (where complete_items = required) as complete_codes,
+           sum(num) filter (where complete_items >= required) as numerator,
+           sum(den) filter (where complete_items >= required) as denominator,
+           array_agg(code_id order by code_id) filter (where complete_items >= required) as complete_codes,
            array_agg(code_id order by code_id) filter (where complete_items < required) as incomplete_codes
     from per_code
     group by aggregate_id, metric_key, bucket

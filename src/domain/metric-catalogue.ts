@@ -213,6 +213,9 @@ const fourHourTargets: MetricTarget[] = [
   },
 ];
 
+const absentTypes =
+  'The file lists only the department types a provider runs: once it reports any type, the types it does not run count as zero.';
+
 const layoutChange =
   'From April 2021 the published provider series gives all department types as one figure; the by-type figures are summed before then.';
 
@@ -232,12 +235,13 @@ export const catalogueMetrics: Metric[] = [
       {
         version: 1,
         effectiveFrom: '2016-04-01',
-        reason: 'Sum of the by-type figures of the provider-level statistics.',
+        reason: `Sum of the by-type figures of the provider-level statistics. ${absentTypes}`,
         definition: {
           type: 'percentage',
           numerator: [...terms(...allTypes('ae_attendances')), ...minus(...allTypes('ae_breaches_4h'))],
           denominator: terms(...allTypes('ae_attendances')),
           multiplier: 100,
+          absentItems: 'zero',
         },
       },
       {
@@ -295,12 +299,13 @@ export const catalogueMetrics: Metric[] = [
       {
         version: 1,
         effectiveFrom: '2016-04-01',
-        reason: 'Sum of the by-type figures.',
+        reason: `Sum of the by-type figures. ${absentTypes}`,
         definition: {
           type: 'count',
           numerator: terms(...allTypes('ae_attendances')),
           denominator: null,
           multiplier: 1,
+          absentItems: 'zero',
         },
       },
       {
@@ -358,12 +363,13 @@ export const catalogueMetrics: Metric[] = [
       {
         version: 1,
         effectiveFrom: '2016-04-01',
-        reason: 'Emergency admissions via A&E, summed over department types.',
+        reason: `Emergency admissions via A&E, summed over department types. ${absentTypes}`,
         definition: {
           type: 'count',
           numerator: terms(...allTypes('ae_emergency_admissions')),
           denominator: null,
           multiplier: 1,
+          absentItems: 'zero',
         },
       },
       {

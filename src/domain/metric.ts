@@ -70,6 +70,13 @@ export interface MetricDefinition {
   denominator: Term[] | null;
   /** 100 for percentages, 1,000 for rates per thousand, 1 otherwise. */
   multiplier: number;
+  /**
+   * What an item missing for an organisation and period means. 'missing' (the default): the
+   * organisation did not report, so it is left out. 'zero': the source lists only categories that
+   * exist (A&E department types a trust does not run have no row), so once an organisation reported
+   * any of the items, the others count as zero.
+   */
+  absentItems?: 'missing' | 'zero';
 }
 
 export interface MetricVersion {

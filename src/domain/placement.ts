@@ -4,7 +4,10 @@ import type { IsoDate } from './iso-date.js';
  * Where each reporting code counts in the hierarchy over time. On any date a code stands for its
  * representatives: itself, if it is an organisation that exists that day; otherwise the organisations
  * reached by following its ODS successors that exist that day (so a closed trust's figures count where
- * its successor stood). It counts towards each representative and all their ancestors. When a split
+ * its successor stood). When its successors did not exist yet (a 2016 figure of a trust merged into one
+ * created in 2017), it is placed where its successor was first placed, at the nearest level that
+ * existed that day (the successor's ICB, say). It counts towards each representative and all their
+ * ancestors. When a split
  * sends its representatives to different aggregates, the placement in an aggregate that holds only some
  * of them is partial: figures are not apportioned, so partial placements are left out of sums and
  * reported as unplaced.
@@ -57,6 +60,30 @@ export function computePlacements(input: PlacementInput): Placement[] {
   }
   const dates = [...breakpoints].sort();
   const byCode = new Map(input.organisations.map((o) => [o.odsCode, o]));
+  const byId = new Map(input.organisations.map((o) => [o.id, o]));
+
+  // The ancestors of an organisation on its first day, nearest first (for placing its predecessors' earlier figures).
+  const firstPathMemo = new Map<number, number[]>();
+  const firstPath = (organisation: PlacementOrganisation): number[] => {
+    const known = firstPathMemo.get(organisation.id);
+    if (known) return known;
+    const path: number[] = [];
+    const seen = new Set<number>([organisation.id]);
+    let current = organisation.id;
+    for (;;) {
+      const date = byId.get(current)?.validFrom ?? organisation.validFrom;
+      const day = date > organisation.validFrom ? date : organisation.validFrom;
+      const link = input.links.find(
+        (l) => l.organisationId === current && holdsOn(l.validFrom, l.validTo, day),
+      );
+      if (!link || seen.has(link.parentId)) break;
+      seen.add(link.parentId);
+      path.push(link.parentId);
+      current = link.parentId;
+    }
+    firstPathMemo.set(organisation.id, path);
+    return path;
+  };
 
   const placements: Placement[] = [];
   const open = new Map<
@@ -105,10 +132,12 @@ export function computePlacements(input: PlacementInput): Placement[] {
         ? organisation
         : undefined;
     };
-    const representatives = (code: string): PlacementOrganisation[] => {
+    /** The organisations a code counts under on this date (ids), and whether that is through successors. */
+    const representatives = (code: string): number[] => {
       const self = existsOn(code);
-      if (self) return [self];
-      const found = new Map<number, PlacementOrganisation>();
+      if (self) return [self.id];
+      const found = new Set<number>();
+      const notYetOpen: PlacementOrganisation[] = [];
       const seen = new Set<string>([code]);
       const queue = [code];
       while (queue.length > 0) {
@@ -117,11 +146,24 @@ export function computePlacements(input: PlacementInput): Placement[] {
           if (seen.has(next)) continue;
           seen.add(next);
           const organisation = existsOn(next);
-          if (organisation) found.set(organisation.id, organisation);
-          else queue.push(next);
+          if (organisation) found.add(organisation.id);
+          else {
+            const later = byCode.get(next);
+            if (later && later.validFrom > date) notYetOpen.push(later);
+            queue.push(next);
+          }
         }
       }
-      return [...found.values()];
+      if (found.size === 0) {
+        for (const successor of notYetOpen) {
+          const anchor = firstPath(successor).find((id) => {
+            const organisation = byId.get(id);
+            return organisation !== undefined && holdsOn(organisation.validFrom, organisation.validTo, date);
+          });
+          if (anchor !== undefined) found.add(anchor);
+        }
+      }
+      return [...found];
     };
 
     const current = new Map<
@@ -131,10 +173,10 @@ export function computePlacements(input: PlacementInput): Placement[] {
     for (const code of input.codes) {
       const reps = representatives(code.odsCode);
       if (reps.length === 0) continue;
-      const via = reps.length !== 1 || reps[0]?.odsCode !== code.odsCode;
+      const via = reps.length !== 1 || byId.get(reps[0] ?? -1)?.odsCode !== code.odsCode;
       const counts = new Map<number, number>();
       for (const rep of reps)
-        for (const aggregate of ancestors(rep.id)) counts.set(aggregate, (counts.get(aggregate) ?? 0) + 1);
+        for (const aggregate of ancestors(rep)) counts.set(aggregate, (counts.get(aggregate) ?? 0) + 1);
       for (const [aggregateId, count] of counts) {
         current.set(`${code.id}:${aggregateId}`, {
           codeId: code.id,

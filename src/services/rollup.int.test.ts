@@ -8,7 +8,7 @@ import { rollupMetrics } from './rollup.service.js';
 
 /** A deliberately plain CSV reader for the independent computation (the files have no quoted commas in these columns). */
 function readRows(file: string): Array<Record<string, string>> {
-  const [header, ...lines] = readFileSync(sharedDataPath(file), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(sharedDataPath(file), 'utf8').trim().split(/\r?\n/);
   const columns = (header ?? '').split(',').map((c) => c.replaceAll('"', ''));
   return lines.map((line) => {
     const cells = line.split(',').map((c) => c.replaceAll('"', ''));

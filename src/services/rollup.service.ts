@@ -110,7 +110,8 @@ export function termsFor(metric: MetricRecord, catalogue: MetricCatalogue): Roll
         itemId: item.id,
         numeratorCoefficient: sum(version.definition.numerator),
         denominatorCoefficient: sum(version.definition.denominator),
-        required: items.length,
+        // With absent items counting as zero, one reported item makes the organisation complete.
+        required: version.definition.absentItems === 'zero' ? 1 : items.length,
         validFrom: version.effectiveFrom,
         validTo,
         temporal: item.temporalAggregation,
