@@ -45,7 +45,7 @@ export interface RunningApp {
 
 /** The real server on port 0, over an embedded database loaded as the caller chooses (demo by default). */
 export async function startApp(
-  prepare: (handle: DatabaseHandle) => Promise<void> = async (h) => void (await loadDemoDataset(h.db)),
+  prepare: (handle: DatabaseHandle) => Promise<void> = async (h) => void (await loadDemoDataset(h)),
 ): Promise<RunningApp> {
   if (!existsSync(join(defaultWebRoot, 'index.html')))
     throw new Error('The web app is not built: run "npm run build" first (npm run test:e2e does).');

@@ -14,6 +14,7 @@ import { getDatasetNotice } from '../services/dataset.service.js';
 import type { ApiContext } from './api-context.js';
 import { registerErrorHandling } from './error-handler.js';
 import { metaRoutes } from './meta/meta.routes.js';
+import { metricRoutes } from './metrics/metric.routes.js';
 import { organisationRoutes } from './organisations/organisation.routes.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -58,6 +59,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       tags: [
         { name: 'organisations', description: 'Organisations, their paths and histories' },
         { name: 'hierarchy', description: 'The tree and its events' },
+        { name: 'metrics', description: 'The metric catalogue, roll-ups and league tables' },
+        { name: 'imports', description: 'Imports of published files and the quarantine' },
         { name: 'meta', description: 'About this service' },
       ],
     },
@@ -75,6 +78,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(metaRoutes(context, version));
   await app.register(organisationRoutes(context));
+  await app.register(metricRoutes(context));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webRoot = options.webRoot && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : null;

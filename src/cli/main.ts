@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { registerDbCommands } from './commands/db.command.js';
 import { registerDemoCommand } from './commands/demo.command.js';
 import { registerImportCommands } from './commands/import.command.js';
+import { registerMetricCommands } from './commands/metric.command.js';
 import { registerOrgsCommands } from './commands/orgs.command.js';
+import { registerQuarantineCommands } from './commands/quarantine.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
 
 /**
@@ -24,6 +26,8 @@ registerServeCommand(program);
 registerDbCommands(program);
 registerImportCommands(program);
 registerOrgsCommands(program);
+registerMetricCommands(program);
+registerQuarantineCommands(program);
 registerDemoCommand(program);
 
 await program.parseAsync(process.argv);

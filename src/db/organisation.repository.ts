@@ -638,3 +638,47 @@ export async function listAllOrganisationCodes(ex: Executor): Promise<string[]> 
   const rows = await ex.selectFrom('organisation').select('ods_code').execute();
   return rows.map((row) => row.ods_code);
 }
+
+/** Organisations of one provenance and kind, with their lifetime and latest sector. */
+export async function listOrganisationsWithProvenance(
+  ex: Executor,
+  provenance: Provenance,
+  kind: OrganisationKind,
+): Promise<
+  Array<{ odsCode: string; sector: TrustSector | null; validFrom: IsoDate; validTo: IsoDate | null }>
+> {
+  const rows = await ex
+    .selectFrom('organisation as o')
+    .select([
+      'o.ods_code',
+      'o.valid_from',
+      'o.valid_to',
+      (eb) =>
+        eb
+          .selectFrom('organisation_version as v')
+          .select('v.sector')
+          .whereRef('v.organisation_id', '=', 'o.id')
+          .orderBy('v.valid_from', 'desc')
+          .limit(1)
+          .as('sector'),
+      (eb) =>
+        eb
+          .selectFrom('organisation_version as v')
+          .select('v.kind')
+          .whereRef('v.organisation_id', '=', 'o.id')
+          .orderBy('v.valid_from', 'desc')
+          .limit(1)
+          .as('kind'),
+    ])
+    .where('o.provenance', '=', provenance)
+    .orderBy('o.ods_code')
+    .execute();
+  return rows
+    .filter((row) => row.kind === kind)
+    .map((row) => ({
+      odsCode: row.ods_code,
+      sector: row.sector as TrustSector | null,
+      validFrom: row.valid_from,
+      validTo: row.valid_to,
+    }));
+}

@@ -5,6 +5,7 @@ import { getDatasetNotice } from './dataset.service.js';
 import { generateDemoPlan } from './demo-plan.js';
 import { isDatabaseEmpty, loadDemoDataset } from './demo.service.js';
 import { getOrganisationProfile, getTreeAt, listEvents } from './hierarchy-query.service.js';
+import { rollupMetrics } from './rollup.service.js';
 
 describe('demo dataset', () => {
   let handle: DatabaseHandle;
@@ -20,7 +21,7 @@ describe('demo dataset', () => {
 
   it('loads into an empty database, with trusts of every sector under every ICB, and says it is demo data', async () => {
     expect(await isDatabaseEmpty(handle.db)).toBe(true);
-    const summary = await loadDemoDataset(handle.db);
+    const summary = await loadDemoDataset(handle);
     expect(summary.organisations).toBeGreaterThan(300);
     expect(await isDatabaseEmpty(handle.db)).toBe(false);
     expect((await getDatasetNotice(handle.db)).demoData).toBe(true);
@@ -55,7 +56,35 @@ describe('demo dataset', () => {
     expect(events.filter((e) => e.type === 'merge').length).toBeGreaterThan(0);
   });
 
+  it('has monthly figures for every demo metric, 2019 to 2025, with no gaps', async () => {
+    const result = await rollupMetrics(handle.db, {
+      metricCodes: [
+        'ae_4h_all',
+        'ga_occupancy',
+        'rtt_over_18w_all_parts',
+        'fin_surplus_deficit',
+        'wf_vacancy_rate',
+        'wf_sickness_absence',
+      ],
+      aggregate: { kind: 'organisation', odsCode: 'X24' },
+      from: '2019-04-01',
+      to: '2025-03-01',
+      periodType: 'month',
+      structure: { kind: 'as-at-period' },
+      today: '2025-06-01',
+    });
+    for (const series of result.series) {
+      expect(series.points).toHaveLength(72);
+      for (const point of series.points) {
+        expect(point.value, `${series.metric.code} ${point.period.start}`).not.toBeNull();
+        expect(point.coverage.notReported, `${series.metric.code} ${point.period.start}`).toEqual([]);
+      }
+    }
+    const fourHour = result.series[0]?.points ?? [];
+    expect(fourHour.every((p) => (p.value ?? 0) > 40 && (p.value ?? 100) < 99)).toBe(true);
+  });
+
   it('refuses to load twice', async () => {
-    await expect(loadDemoDataset(handle.db)).rejects.toThrow(/already holds/);
+    await expect(loadDemoDataset(handle)).rejects.toThrow(/already holds/);
   });
 });

@@ -1,6 +1,19 @@
-import type { Db } from '../db/database.js';
+import type { Db, DatabaseHandle } from '../db/database.js';
 import { findDatasetMarker, insertDatasetMarker } from '../db/dataset-marker.repository.js';
-import { countOrganisationsByProvenance } from '../db/organisation.repository.js';
+import {
+  completeImportRun,
+  ensureReportingCodes,
+  insertImportRun,
+  observationCopyColumns,
+} from '../db/observation.repository.js';
+import {
+  countOrganisationsByProvenance,
+  listOrganisationsWithProvenance,
+} from '../db/organisation.repository.js';
+import { periodTypeCodes } from '../domain/period.js';
+import { generateDemoObservations } from './demo-metrics.js';
+import { getMetricCatalogue } from './metric-catalogue.service.js';
+import { refreshPlacements } from './placement.service.js';
 import { conflict } from '../domain/errors.js';
 import { demoMarkerKey } from './dataset.service.js';
 import { generateDemoPlan, type DemoOperation } from './demo-plan.js';
@@ -22,6 +35,7 @@ export interface DemoLoadSummary {
   seed: number;
   operations: number;
   organisations: number;
+  observations: number;
 }
 
 /** True when the database holds nothing but NHS England's reference structure. */
@@ -33,32 +47,78 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 
 /**
  * Loads the generated demonstration dataset in one transaction, through the same hierarchy events as
- * real changes, and marks the database as holding demo data (every page and response then says so).
+ * real changes, with monthly figures for every generated trust, and marks the database as holding
+ * demo data (every page and response then says so).
  */
 export async function loadDemoDataset(
-  db: Db,
+  handle: DatabaseHandle,
   options: { seed?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<DemoLoadSummary> {
-  await ensureReferenceStructure(db);
-  if (!(await isDatabaseEmpty(db))) {
+  await ensureReferenceStructure(handle.db);
+  if (!(await isDatabaseEmpty(handle.db))) {
     throw conflict(
       'The database already holds organisations other than the reference structure, so the demo dataset was not loaded. ' +
         'Use a new data directory (OVERSIGHT_DATA_DIR) or database for the demo.',
     );
   }
   const plan = generateDemoPlan(options.seed);
-  await db.transaction().execute(async (trx) => {
+  return handle.bulkTransaction(async (session) => {
+    const ex = session.db;
+    const total = plan.operations.length + 1;
     let done = 0;
     for (const operation of plan.operations) {
-      await applyOperation(trx, operation);
+      await applyOperation(ex, operation);
       done += 1;
-      if (done % 25 === 0 || done === plan.operations.length)
-        options.onProgress?.(done, plan.operations.length);
+      if (done % 25 === 0) options.onProgress?.(done, total);
     }
-    await insertDatasetMarker(trx, demoMarkerKey, { seed: plan.seed, generator: 'demo-plan v1' });
+
+    const trusts = await listOrganisationsWithProvenance(ex, 'demo', 'nhs-trust');
+    const observations = generateDemoObservations(trusts, plan.seed);
+    const catalogue = await getMetricCatalogue(ex);
+    const codeIds = await ensureReportingCodes(
+      ex,
+      trusts.map((t) => t.odsCode),
+    );
+    const runId = await insertImportRun(ex, {
+      source: 'demo-generator',
+      fileName: 'generated demonstration figures',
+      sha256: null,
+      url: null,
+      provenance: 'demo',
+      startedAt: new Date(),
+    });
+    const lines: string[] = [];
+    for (const o of observations) {
+      const item = catalogue.itemByCode.get(o.item);
+      if (!item) throw new Error(`Demo data item ${o.item} is not in the catalogue`);
+      lines.push(
+        `${codeIds.get(o.odsCode)},${item.id},${periodTypeCodes.month},${o.periodStart},${o.value},${runId}\n`,
+      );
+    }
+    const chunk = 50_000;
+    await session.copyCsv(
+      'observation',
+      observationCopyColumns,
+      Array.from({ length: Math.ceil(lines.length / chunk) }, (_, i) =>
+        lines.slice(i * chunk, (i + 1) * chunk).join(''),
+      ),
+    );
+    await completeImportRun(ex, runId, { generated: observations.length, trusts: trusts.length }, null);
+    await insertDatasetMarker(ex, demoMarkerKey, {
+      seed: plan.seed,
+      generator: 'demo-plan v1',
+      observations: observations.length,
+    });
+    await refreshPlacements(ex);
+    options.onProgress?.(total, total);
+    const counts = await countOrganisationsByProvenance(ex);
+    return {
+      seed: plan.seed,
+      operations: plan.operations.length,
+      organisations: counts.demo ?? 0,
+      observations: observations.length,
+    };
   });
-  const counts = await countOrganisationsByProvenance(db);
-  return { seed: plan.seed, operations: plan.operations.length, organisations: counts.demo ?? 0 };
 }
 
 async function applyOperation(

@@ -90,6 +90,8 @@ export interface RollupResult {
   structure: StructureMode & { date: IsoDate | null; description: string };
   periodType: RollupBucket;
   series: MetricSeries[];
+  /** Things a reader needs to know to read the figures (e.g. the aggregate did not exist in early periods). */
+  notes: string[];
 }
 
 const farFuture = '9999-12-31';
@@ -147,7 +149,11 @@ async function resolveAggregate(
   ex: Executor,
   aggregate: AggregateRef,
   structureDate: IsoDate,
-): Promise<{ description: AggregateDescription; ids: number[] }> {
+): Promise<{
+  description: AggregateDescription;
+  ids: number[];
+  lifetime: { validFrom: IsoDate; validTo: IsoDate | null } | null;
+}> {
   if (aggregate.kind === 'peer-group') {
     const group = await findPeerGroup(ex, aggregate.code);
     if (!group) throw notFound(`There is no peer group ${aggregate.code}.`);
@@ -161,6 +167,7 @@ async function resolveAggregate(
         members: group.members.length,
       },
       ids: [...organisations.values()].map((o) => o.id),
+      lifetime: null,
     };
   }
   const organisation = await findOrganisationByCode(ex, aggregate.odsCode);
@@ -178,6 +185,7 @@ async function resolveAggregate(
       members: null,
     },
     ids: [organisation.id],
+    lifetime: { validFrom: organisation.validFrom, validTo: organisation.validTo },
   };
 }
 
@@ -287,7 +295,11 @@ export async function rollupMetrics(db: Db, options: RollupOptions): Promise<Rol
   const catalogue = await getMetricCatalogue(db);
   const metrics = options.metricCodes.map((code) => requireMetric(catalogue, code));
   const structure = describeStructure(options.structure, options.today);
-  const { description, ids } = await resolveAggregate(db, options.aggregate, structure.date ?? options.to);
+  const { description, ids, lifetime } = await resolveAggregate(
+    db,
+    options.aggregate,
+    structure.date ?? options.to,
+  );
   const periods = periodsBetween(options.periodType, options.from, options.to);
   const first = periods[0];
   const last = periods[periods.length - 1];
@@ -312,11 +324,34 @@ export async function rollupMetrics(db: Db, options: RollupOptions): Promise<Rol
   const codeIds = rows.flatMap((r) => [...r.completeCodeIds, ...r.incompleteCodeIds]);
   const codeNames = await listCodesByIds(db, codeIds);
   const isOpen = await organisationLifetimes(db, codeNames.values());
+  const notes: string[] = [];
+  if (lifetime && structure.date === null) {
+    if (lifetime.validFrom > first.start) {
+      notes.push(
+        `${description.name} did not exist before ${formatLongDate(lifetime.validFrom)}, so earlier periods have no figures under the structure of their time. Ask for today's structure (as now) to see them under today's organisations.`,
+      );
+    }
+    if (lifetime.validTo && lifetime.validTo <= last.start) {
+      notes.push(
+        `${description.name} closed on ${formatLongDate(lifetime.validTo)}; later periods have no figures under the structure of their time.`,
+      );
+    }
+  }
+  if (
+    lifetime &&
+    structure.date !== null &&
+    (lifetime.validFrom > structure.date || (lifetime.validTo !== null && lifetime.validTo <= structure.date))
+  ) {
+    notes.push(
+      `${description.name} did not exist on ${formatLongDate(structure.date)}, the date whose structure was asked for.`,
+    );
+  }
   return {
     aggregate: description,
     structure,
     periodType: options.periodType,
     series: metrics.map((metric) => buildSeries(metric, periods, rows, unplacedRows, codeNames, isOpen)),
+    notes,
   };
 }
 

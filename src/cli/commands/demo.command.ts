@@ -22,14 +22,14 @@ export function registerDemoCommand(program: Command): void {
         await withDatabase('oversight demo', async ({ handle }) => {
           const progress = startProgress('Generating demo dataset', { quiet: options.json === true });
           try {
-            const summary = await loadDemoDataset(handle.db, {
+            const summary = await loadDemoDataset(handle, {
               ...(options.seed !== undefined ? { seed: options.seed } : {}),
               onProgress: (done, total) => progress.update(done, total),
             });
             progress.stop();
             if (options.json) return printJson(summary);
             printLine(
-              `Loaded the demo dataset (seed ${summary.seed}): ${summary.organisations} generated organisations, ${summary.operations} changes.`,
+              `Loaded the demo dataset (seed ${summary.seed}): ${summary.organisations} generated organisations, ${summary.operations} changes, ${summary.observations.toLocaleString('en-GB')} monthly figures.`,
             );
           } finally {
             progress.stop();

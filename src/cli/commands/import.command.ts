@@ -5,6 +5,10 @@ import { todayIsoDate } from '../../domain/iso-date.js';
 import type { OdsFile } from '../../domain/ods-reference-file.js';
 import { csvSourceFromPath } from '../../import/csv-file.js';
 import { parseOdsFile } from '../../import/ods-files.js';
+import { openSource } from '../../import/sources.js';
+import { openStatisticsFile } from '../../import/statistics-files.js';
+import { statisticsSources, type StatisticsSource } from '../../domain/statistics-file.js';
+import { importStatistics, type StatisticsImportSummary } from '../../services/statistics-import.service.js';
 import { importOdsFiles, type OdsImportSummary } from '../../services/ods-import.service.js';
 import { parseDateOption } from '../arguments.js';
 import { withDatabase } from '../database.js';
@@ -115,4 +119,90 @@ export function registerImportCommands(program: Command): void {
         reportError(error, options);
       }
     });
+
+  const descriptions: Record<StatisticsSource, string> = {
+    ae: 'A&E provider-level monthly statistics (by department type, 2016 to 2019 layout; or all types, 2021 onwards)',
+    beds: 'G&A and critical care beds, monthly by trust',
+    rtt: 'RTT waits over 18 and 52 weeks by provider (all part types summed; not the official waiting-list measure)',
+  };
+  for (const source of statisticsSources) {
+    importCommand
+      .command(source)
+      .description(
+        `Import ${descriptions[source]}. Unknown organisation codes are held in quarantine; re-importing changes nothing.`,
+      )
+      .argument('<file-or-url>', 'a CSV file path, or an http(s) address to fetch it from')
+      .option('--json', 'print one JSON document')
+      .action(async (location: string, options: { json?: boolean }) => {
+        try {
+          const fetched = await openSource(location);
+          await withDatabase(`oversight import ${source}`, async ({ handle }) => {
+            const progress = startProgress(`Importing ${fetched.csv.label}`, {
+              quiet: options.json === true,
+            });
+            const total = fetched.csv.sizeBytes ?? 0;
+            let bytes = 0;
+            try {
+              const file = await openStatisticsFile(fetched.csv, source, (read) => {
+                bytes = read;
+                if (total > 0) progress.update(Math.min(bytes, total), total);
+              });
+              const summary = await importStatistics(handle, file, {
+                fileName: fetched.csv.label,
+                url: fetched.url,
+                digest: fetched.digest,
+                onProgress: (rows) => {
+                  if (total === 0) progress.update(rows, rows);
+                },
+              });
+              progress.stop();
+              if (options.json) printJson(summary);
+              else printStatisticsSummary(summary);
+            } finally {
+              progress.stop();
+            }
+          });
+        } catch (error) {
+          reportError(error, options);
+        }
+      });
+  }
+}
+
+function printStatisticsSummary(summary: StatisticsImportSummary): void {
+  printLine(`${summary.file}: ${summary.layout}`);
+  printLine(
+    `Rows read: ${summary.rowsRead.toLocaleString('en-GB')}; values read: ${summary.valuesRead.toLocaleString('en-GB')}.`,
+  );
+  printLine(
+    summary.changed
+      ? `Stored ${summary.stored.inserted.toLocaleString('en-GB')} new value(s); ${summary.stored.superseded.toLocaleString('en-GB')} revised value(s) replaced the stored ones (which are kept); ${summary.stored.unchanged.toLocaleString('en-GB')} unchanged. Import run ${summary.importRunId}.`
+      : 'Nothing changed: every value matched what is already stored, so nothing was recorded.',
+  );
+  const blanks = Object.entries(summary.blankCells);
+  if (blanks.length > 0)
+    printLine(
+      `Blank cells (missing, not zero): ${blanks.map(([column, count]) => `${column} ${count}`).join(', ')}.`,
+    );
+  if (summary.viaSuccessors.length > 0) {
+    printLine(
+      `${summary.viaSuccessors.length} code(s) are not organisations here but count through their ODS successors: ${summary.viaSuccessors.join(', ')}.`,
+    );
+  }
+  if (summary.quarantine.codes.length > 0) {
+    printLine(
+      `${summary.quarantine.rows.toLocaleString('en-GB')} value(s) for ${summary.quarantine.codes.length} unknown code(s) are held in quarantine ` +
+        `(largest: ${summary.quarantine.codes
+          .slice(0, 8)
+          .map((c) => c.odsCode)
+          .join(', ')}). See "oversight quarantine list" to resolve them.`,
+    );
+  }
+  if (summary.warnings.count > 0) {
+    printLine(`${summary.warnings.count} warning(s), stored as published; for example:`);
+    for (const warning of summary.warnings.examples.slice(0, 5))
+      printLine(`  row ${warning.row}, ${warning.column}: ${warning.message}`);
+  }
+  if (summary.ignoredColumns.length > 0)
+    printLine(`Not stored (recomputed from the beds instead): ${summary.ignoredColumns.join(', ')}.`);
 }

@@ -25,7 +25,7 @@ export function registerServeCommand(program: Command): void {
             'The database is empty: loading the generated demo dataset (clearly labelled as demo data).\n',
           );
           const progress = startProgress('Loading demo dataset');
-          await loadDemoDataset(handle.db, { onProgress: (done, total) => progress.update(done, total) });
+          await loadDemoDataset(handle, { onProgress: (done, total) => progress.update(done, total) });
           progress.stop();
         }
         const app = await buildServer({

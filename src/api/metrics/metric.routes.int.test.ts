@@ -1,0 +1,140 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../db/database.js';
+import { buildTrust } from '../../../test/factories.js';
+import { importStatisticsFile } from '../../../test/statistics.js';
+import { createTestDatabase } from '../../../test/test-database.js';
+import { buildServer } from '../server.js';
+
+describe('metrics API', () => {
+  let handle: DatabaseHandle;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase('reference');
+    await buildTrust(handle.db, {
+      odsCode: 'TA001',
+      name: 'Alpha NHS Trust',
+      parentCode: 'QKK',
+      date: '2016-04-01',
+    });
+    await buildTrust(handle.db, {
+      odsCode: 'TA002',
+      name: 'Beta NHS Trust',
+      parentCode: 'QKK',
+      date: '2016-04-01',
+    });
+    await buildTrust(handle.db, {
+      odsCode: 'TA003',
+      name: 'Gamma NHS Trust',
+      parentCode: 'QWE',
+      date: '2016-04-01',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'oversight-api-metrics-'));
+    const path = join(dir, 'ae.csv');
+    writeFileSync(
+      path,
+      'period,org_code,total_attendances,attendances_over_4hours,total_emergency_admissions,emergency_admissions_over_4hours\n' +
+        '2024-01-01,TA001,1000,200,100,5\n2024-01-01,TA002,500,50,50,1\n2024-01-01,TA003,800,,80,2\n' +
+        '2024-02-01,TA001,1100,300,100,5\n2024-02-01,TA003,700,70,70,1\n',
+    );
+    await importStatisticsFile(handle, 'ae', path);
+    app = await buildServer({
+      db: handle.db,
+      engine: handle.engine,
+      today: () => '2024-06-01',
+      webRoot: null,
+      logLevel: 'silent',
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await handle?.close();
+  });
+
+  it('lists the catalogue with definitions, versions and targets', async () => {
+    const body = (await app.inject({ url: '/api/metrics' })).json();
+    const fourHour = body.metrics.find((m: { code: string }) => m.code === 'ae_4h_all');
+    expect(fourHour.versions.map((v: { effectiveFrom: string }) => v.effectiveFrom)).toEqual([
+      '2016-04-01',
+      '2021-04-01',
+    ]);
+    expect(fourHour.targets.map((t: { value: number }) => t.value)).toEqual([95, 76, 78]);
+    const rtt = body.metrics.find((m: { code: string }) => m.code === 'rtt_over_18w_all_parts');
+    expect(rtt.caveat).toContain('Not the official waiting-list measure');
+    expect(body.items.map((i: { code: string }) => i.code)).toContain('ae_breaches_4h_all');
+  });
+
+  it('rolls a metric up for an ICB, with coverage saying who did not report', async () => {
+    const response = await app.inject({
+      url: '/api/metrics/ae_4h_all/series?org=QKK&from=2024-01-01&to=2024-02-01',
+    });
+    expect(response.statusCode).toBe(200);
+    const [january, february] = response.json().series[0].points;
+    expect(january).toMatchObject({
+      numerator: 1250,
+      denominator: 1500,
+      coverage: { expected: 2, reported: 2 },
+    });
+    expect(january.value).toBeCloseTo((1250 / 1500) * 100, 10);
+    expect(february.coverage).toMatchObject({ expected: 2, reported: 1, notReported: ['TA002'] });
+    expect(january.targets.map((t: { value: number }) => t.value)).toEqual([95, 76]);
+  });
+
+  it('gives several metrics at once, and England with the trust that left the 4-hour figure blank', async () => {
+    const body = (await app.inject({ url: '/api/rollup?metrics=all&from=2024-01-01&to=2024-01-01' })).json();
+    const attendances = body.series.find(
+      (s: { metric: { code: string } }) => s.metric.code === 'ae_attendances',
+    );
+    expect(attendances.points[0].value).toBe(2300);
+    const fourHour = body.series.find((s: { metric: { code: string } }) => s.metric.code === 'ae_4h_all');
+    expect(fourHour.points[0].coverage.partial).toEqual(['TA003']);
+  });
+
+  it('ranks trusts in a league table with quartile bands and England', async () => {
+    const body = (
+      await app.inject({ url: '/api/metrics/ae_4h_all/league?period=2024-01-01&level=nhs-trust' })
+    ).json();
+    expect(
+      body.rows.map((r: { odsCode: string; rank: number; band: number }) => [r.odsCode, r.rank, r.band]),
+    ).toEqual([
+      ['TA002', 1, 1],
+      ['TA001', 2, 3],
+    ]);
+    expect(body.noValue.map((o: { odsCode: string }) => o.odsCode)).toContain('TA003');
+    expect(body.england).toBeCloseTo((1250 / 1500) * 100, 10);
+  });
+
+  it('downloads CSV', async () => {
+    const response = await app.inject({
+      url: '/api/metrics/ae_attendances/series.csv?org=QKK&from=2024-01-01&to=2024-02-01',
+    });
+    expect(response.headers['content-type']).toContain('text/csv');
+    expect(response.body.split('\r\n')[1]).toBe('QKK,2024-01-01,January 2024,1500,1500,,2,2,,2');
+  });
+
+  it('answers bad requests with the field at fault', async () => {
+    const missing = await app.inject({
+      url: '/api/metrics/ae_4h_all/series?org=QKK&from=2024-01-01&to=2024-02-01&structure=as-at',
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.problems[0].message).toContain('asAt');
+    const unknown = await app.inject({
+      url: '/api/metrics/no_such_metric/series?from=2024-01-01&to=2024-02-01',
+    });
+    expect(unknown.statusCode).toBe(404);
+    const backwards = await app.inject({
+      url: '/api/metrics/ae_4h_all/series?from=2024-03-01&to=2024-01-01',
+    });
+    expect(backwards.statusCode).toBe(400);
+  });
+
+  it('lists imports', async () => {
+    const body = (await app.inject({ url: '/api/imports' })).json();
+    expect(body.imports[0]).toMatchObject({ source: 'ae', fileName: 'ae.csv' });
+    expect(body.imports[0].summary.stored.inserted).toBe(19);
+  });
+});

@@ -1,0 +1,297 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { toCsv } from '../../domain/csv-export.js';
+import { metricDomainLabels, polarityLabels, type Metric } from '../../domain/metric.js';
+import { getDatasetNotice } from '../../services/dataset.service.js';
+import { listImports } from '../../services/import-history.service.js';
+import { getMetricCatalogue, requireMetric } from '../../services/metric-catalogue.service.js';
+import { getPeerGroups } from '../../services/peer-group.service.js';
+import { listQuarantine } from '../../services/quarantine.service.js';
+import { getLeagueTable, rollupMetrics, type StructureMode } from '../../services/rollup.service.js';
+import type { ApiContext } from '../api-context.js';
+import {
+  catalogueResponseSchema,
+  importsResponseSchema,
+  leagueQuerySchema,
+  leagueResponseSchema,
+  metricCodeParams,
+  metricResponseSchema,
+  peerGroupsResponseSchema,
+  rollupQuerySchema,
+  rollupResponseSchema,
+  seriesQuerySchema,
+} from './metric.schemas.js';
+
+export function presentMetric(metric: Metric) {
+  return {
+    code: metric.code,
+    name: metric.name,
+    description: metric.description,
+    unit: metric.unit,
+    domain: metric.domain,
+    domainLabel: metricDomainLabels[metric.domain],
+    polarity: metric.polarity,
+    polarityLabel: polarityLabels[metric.polarity],
+    frequency: metric.frequency,
+    source: metric.source,
+    caveat: metric.caveat,
+    versions: metric.versions,
+    targets: metric.targets,
+  };
+}
+
+function structureOf(query: {
+  structure: 'as-at-period' | 'as-at' | 'as-now';
+  asAt?: string | undefined;
+}): StructureMode {
+  if (query.structure === 'as-now') return { kind: 'as-now' };
+  if (query.structure === 'as-at' && query.asAt) return { kind: 'as-at', date: query.asAt };
+  return { kind: 'as-at-period' };
+}
+
+/** The metric catalogue, roll-ups (series, several metrics at once), league tables, imports and quarantine. */
+export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
+  const { db, today } = context;
+  return async (app) => {
+    app.get(
+      '/api/metrics',
+      {
+        schema: {
+          summary: 'The metric catalogue and data items',
+          tags: ['metrics'],
+          response: { 200: catalogueResponseSchema },
+        },
+      },
+      async () => {
+        const catalogue = await getMetricCatalogue(db);
+        return {
+          meta: await getDatasetNotice(db),
+          metrics: catalogue.metrics.map(presentMetric),
+          items: catalogue.items.map(({ id: _id, ...item }) => item),
+        };
+      },
+    );
+
+    app.get(
+      '/api/metrics/:code',
+      {
+        schema: {
+          summary: 'One metric: what it measures, its definition versions and targets',
+          tags: ['metrics'],
+          params: metricCodeParams,
+          response: { 200: metricResponseSchema },
+        },
+      },
+      async (request) => {
+        const metric = requireMetric(await getMetricCatalogue(db), request.params.code);
+        return { meta: await getDatasetNotice(db), metric: presentMetric(metric) };
+      },
+    );
+
+    const series = async (code: string, query: (typeof seriesQuerySchema)['_output']) =>
+      rollupMetrics(db, {
+        metricCodes: [code],
+        aggregate: query.peerGroup
+          ? { kind: 'peer-group', code: query.peerGroup }
+          : { kind: 'organisation', odsCode: query.org ?? 'X24' },
+        from: query.from,
+        to: query.to,
+        periodType: query.period,
+        structure: structureOf(query),
+        today: today(),
+      });
+
+    app.get(
+      '/api/metrics/:code/series',
+      {
+        schema: {
+          summary:
+            'A metric for an organisation, aggregate or peer group over a range of periods, with coverage',
+          tags: ['metrics'],
+          params: metricCodeParams,
+          querystring: seriesQuerySchema,
+          response: { 200: rollupResponseSchema },
+        },
+      },
+      async (request) => {
+        const result = await series(request.params.code, request.query);
+        return {
+          meta: await getDatasetNotice(db),
+          ...result,
+          series: result.series.map((s) => ({ ...s, metric: presentMetric(s.metric) })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/metrics/:code/series.csv',
+      {
+        schema: {
+          summary: 'The same series as CSV',
+          tags: ['metrics'],
+          params: metricCodeParams,
+          querystring: seriesQuerySchema,
+        },
+      },
+      async (request, reply) => {
+        const result = await series(request.params.code, request.query);
+        const points = result.series[0]?.points ?? [];
+        const body = toCsv(
+          [
+            'aggregate',
+            'period_start',
+            'period',
+            'value',
+            'numerator',
+            'denominator',
+            'reported',
+            'expected',
+            'not_reported',
+            'definition_version',
+          ],
+          points.map((p) => [
+            result.aggregate.code,
+            p.period.start,
+            p.label,
+            p.value,
+            p.numerator,
+            p.denominator,
+            p.coverage.reported,
+            p.coverage.expected,
+            p.coverage.notReported.join(' '),
+            p.definitionVersion,
+          ]),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="${request.params.code}-${result.aggregate.code}.csv"`,
+          )
+          .send(body);
+      },
+    );
+
+    app.get(
+      '/api/rollup',
+      {
+        schema: {
+          summary: 'Several metrics at once for one aggregate (a dashboard), "all" for the whole catalogue',
+          tags: ['metrics'],
+          querystring: rollupQuerySchema,
+          response: { 200: rollupResponseSchema },
+        },
+      },
+      async (request) => {
+        const catalogue = await getMetricCatalogue(db);
+        const codes =
+          request.query.metrics === 'all'
+            ? catalogue.metrics.map((m) => m.code)
+            : request.query.metrics.split(',').map((c) => c.trim());
+        const result = await rollupMetrics(db, {
+          metricCodes: codes,
+          aggregate: request.query.peerGroup
+            ? { kind: 'peer-group', code: request.query.peerGroup }
+            : { kind: 'organisation', odsCode: request.query.org ?? 'X24' },
+          from: request.query.from,
+          to: request.query.to,
+          periodType: request.query.period,
+          structure: structureOf(request.query),
+          today: today(),
+        });
+        return {
+          meta: await getDatasetNotice(db),
+          ...result,
+          series: result.series.map((s) => ({ ...s, metric: presentMetric(s.metric) })),
+        };
+      },
+    );
+
+    const league = async (code: string, query: (typeof leagueQuerySchema)['_output']) =>
+      getLeagueTable(db, {
+        metricCode: code,
+        period: query.period,
+        level: query.level,
+        sector: query.sector ?? null,
+        periodType: query.periodType,
+        structure: structureOf(query),
+        today: today(),
+      });
+
+    app.get(
+      '/api/metrics/:code/league',
+      {
+        schema: {
+          summary: 'Every trust, ICB or region ranked on a metric for one period, with quartile bands',
+          tags: ['metrics'],
+          params: metricCodeParams,
+          querystring: leagueQuerySchema,
+          response: { 200: leagueResponseSchema },
+        },
+      },
+      async (request) => {
+        const table = await league(request.params.code, request.query);
+        return { meta: await getDatasetNotice(db), ...table, metric: presentMetric(table.metric) };
+      },
+    );
+
+    app.get(
+      '/api/metrics/:code/league.csv',
+      {
+        schema: {
+          summary: 'The same league table as CSV',
+          tags: ['metrics'],
+          params: metricCodeParams,
+          querystring: leagueQuerySchema,
+        },
+      },
+      async (request, reply) => {
+        const table = await league(request.params.code, request.query);
+        const body = toCsv(
+          ['rank', 'ods_code', 'name', 'value', 'numerator', 'denominator', 'quartile_band', 'period'],
+          table.rows.map((r) => [
+            r.rank,
+            r.odsCode,
+            r.name,
+            r.value,
+            r.numerator,
+            r.denominator,
+            r.band,
+            table.label,
+          ]),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="${request.params.code}-league-${table.period.start}.csv"`,
+          )
+          .send(body);
+      },
+    );
+
+    app.get(
+      '/api/imports',
+      {
+        schema: {
+          summary: 'Imports of published files, and figures held in quarantine',
+          tags: ['imports'],
+          response: { 200: importsResponseSchema },
+        },
+      },
+      async () => ({
+        meta: await getDatasetNotice(db),
+        imports: await listImports(db, 100),
+        quarantine: await listQuarantine(db),
+      }),
+    );
+
+    app.get(
+      '/api/peer-groups',
+      { schema: { summary: 'Peer groups', tags: ['metrics'], response: { 200: peerGroupsResponseSchema } } },
+      async () => ({
+        meta: await getDatasetNotice(db),
+        peerGroups: (await getPeerGroups(db)).map(({ id: _id, ...group }) => group),
+      }),
+    );
+  };
+}

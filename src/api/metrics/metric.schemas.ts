@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import {
+  itemUnits,
+  metricDomains,
+  metricTypes,
+  polarities,
+  targetKinds,
+  temporalAggregations,
+} from '../../domain/metric.js';
+import { periodTypes } from '../../domain/period.js';
+import { trustSectors } from '../../domain/organisation.js';
+import { isoDateParam, metaSchema, odsCodeParam } from '../organisations/organisation.schemas.js';
+
+const termSchema = z.object({ item: z.string(), coefficient: z.number() });
+
+export const metricSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  unit: z.string(),
+  domain: z.enum(metricDomains),
+  domainLabel: z.string(),
+  polarity: z.enum(polarities),
+  polarityLabel: z.string(),
+  frequency: z.enum(periodTypes),
+  source: z.string(),
+  caveat: z.string().nullable(),
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      effectiveFrom: isoDateParam,
+      reason: z.string(),
+      definition: z.object({
+        type: z.enum(metricTypes),
+        numerator: z.array(termSchema),
+        denominator: z.array(termSchema).nullable(),
+        multiplier: z.number(),
+        absentItems: z.enum(['missing', 'zero']).optional(),
+      }),
+    }),
+  ),
+  targets: z.array(
+    z.object({
+      kind: z.enum(targetKinds),
+      operator: z.enum(['>=', '<=']),
+      value: z.number(),
+      validFrom: isoDateParam,
+      validTo: isoDateParam.nullable(),
+      label: z.string(),
+    }),
+  ),
+});
+
+export const dataItemSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  unit: z.enum(itemUnits),
+  temporalAggregation: z.enum(temporalAggregations),
+  source: z.string(),
+});
+
+export const catalogueResponseSchema = z.object({
+  meta: metaSchema,
+  metrics: z.array(metricSchema),
+  items: z.array(dataItemSchema),
+});
+
+export const metricResponseSchema = z.object({ meta: metaSchema, metric: metricSchema });
+
+export const metricCodeParams = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, { message: 'must be a metric code, e.g. ae_4h_all' }),
+});
+
+const bucketParam = z.enum(['month', 'quarter', 'financial-year']).default('month');
+const structureParams = {
+  structure: z
+    .enum(['as-at-period', 'as-at', 'as-now'])
+    .default('as-at-period')
+    .describe(
+      "as-at-period: each period under the structure of its time; as-at: all under the structure of asAt; as-now: under today's",
+    ),
+  asAt: isoDateParam.optional().describe('The date whose structure to use, with structure=as-at'),
+};
+
+export const seriesQuerySchema = z
+  .object({
+    org: odsCodeParam.optional().describe('Organisation or aggregate (default England, X24)'),
+    peerGroup: z.string().optional(),
+    from: isoDateParam,
+    to: isoDateParam,
+    period: bucketParam,
+    ...structureParams,
+  })
+  .refine((q) => q.structure !== 'as-at' || q.asAt !== undefined, {
+    message: 'asAt is required when structure is as-at',
+    path: ['asAt'],
+  })
+  .refine((q) => !(q.org && q.peerGroup), {
+    message: 'give org or peerGroup, not both',
+    path: ['peerGroup'],
+  });
+
+export const rollupQuerySchema = z
+  .object({
+    metrics: z.string().describe('Comma-separated metric codes, or "all"'),
+    org: odsCodeParam.optional(),
+    peerGroup: z.string().optional(),
+    from: isoDateParam,
+    to: isoDateParam,
+    period: bucketParam,
+    ...structureParams,
+  })
+  .refine((q) => q.structure !== 'as-at' || q.asAt !== undefined, {
+    message: 'asAt is required when structure is as-at',
+    path: ['asAt'],
+  });
+
+const coverageSchema = z.object({
+  expected: z.number().int(),
+  reported: z.number().int(),
+  notReported: z.array(z.string()),
+  partial: z.array(z.string()),
+});
+
+const pointSchema = z.object({
+  period: z.object({ type: z.enum(periodTypes), start: isoDateParam }),
+  label: z.string(),
+  numerator: z.number().nullable(),
+  denominator: z.number().nullable(),
+  value: z.number().nullable(),
+  definitionVersion: z.number().int().nullable(),
+  targets: metricSchema.shape.targets,
+  coverage: coverageSchema,
+  unplaced: z
+    .object({ numerator: z.number().nullable(), denominator: z.number().nullable(), codes: z.number().int() })
+    .nullable(),
+});
+
+const aggregateSchema = z.object({
+  kind: z.enum(['organisation', 'peer-group']),
+  code: z.string(),
+  name: z.string(),
+  organisationKind: z.string().nullable(),
+  members: z.number().int().nullable(),
+});
+
+const structureSchema = z.object({
+  kind: z.enum(['as-at-period', 'as-at', 'as-now']),
+  date: isoDateParam.nullable(),
+  description: z.string(),
+});
+
+export const rollupResponseSchema = z.object({
+  meta: metaSchema,
+  aggregate: aggregateSchema,
+  structure: structureSchema,
+  periodType: z.enum(['month', 'quarter', 'financial-year']),
+  notes: z.array(z.string()),
+  series: z.array(z.object({ metric: metricSchema, points: z.array(pointSchema) })),
+});
+
+export const leagueQuerySchema = z
+  .object({
+    period: isoDateParam.describe('Any date in the period'),
+    level: z.enum(['nhs-trust', 'icb', 'region']).default('nhs-trust'),
+    sector: z.enum(trustSectors).optional(),
+    periodType: bucketParam,
+    ...structureParams,
+  })
+  .refine((q) => q.structure !== 'as-at' || q.asAt !== undefined, {
+    message: 'asAt is required when structure is as-at',
+    path: ['asAt'],
+  });
+
+export const leagueResponseSchema = z.object({
+  meta: metaSchema,
+  metric: metricSchema,
+  period: z.object({ type: z.enum(periodTypes), start: isoDateParam }),
+  label: z.string(),
+  level: z.enum(['nhs-trust', 'icb', 'region']),
+  structure: structureSchema,
+  rows: z.array(
+    z.object({
+      odsCode: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      sector: z.string().nullable(),
+      numerator: z.number().nullable(),
+      denominator: z.number().nullable(),
+      value: z.number(),
+      rank: z.number().int(),
+      band: z.number().int(),
+    }),
+  ),
+  noValue: z.array(z.object({ odsCode: z.string(), name: z.string() })),
+  quartiles: z.object({
+    lower: z.number().nullable(),
+    median: z.number().nullable(),
+    upper: z.number().nullable(),
+  }),
+  england: z.number().nullable(),
+  targets: metricSchema.shape.targets,
+});
+
+export const importsResponseSchema = z.object({
+  meta: metaSchema,
+  imports: z.array(
+    z.object({
+      id: z.number().int(),
+      source: z.string(),
+      fileName: z.string(),
+      sha256: z.string().nullable(),
+      url: z.string().nullable(),
+      provenance: z.string(),
+      startedAt: z.string(),
+      finishedAt: z.string(),
+      summary: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  quarantine: z.array(
+    z.object({
+      odsCode: z.string(),
+      orgName: z.string().nullable(),
+      rows: z.number().int(),
+      items: z.array(z.string()),
+      firstPeriod: isoDateParam,
+      lastPeriod: isoDateParam,
+      sources: z.array(z.string()),
+    }),
+  ),
+});
+
+export const peerGroupsResponseSchema = z.object({
+  meta: metaSchema,
+  peerGroups: z.array(
+    z.object({ code: z.string(), name: z.string(), description: z.string(), members: z.array(z.string()) }),
+  ),
+});

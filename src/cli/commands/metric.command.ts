@@ -1,0 +1,310 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { toCsv } from '../../domain/csv-export.js';
+import { invalidInput } from '../../domain/errors.js';
+import { todayIsoDate } from '../../domain/iso-date.js';
+import { metricDomainLabels, polarityLabels } from '../../domain/metric.js';
+import { getMetricCatalogue } from '../../services/metric-catalogue.service.js';
+import { createPeerGroup, getPeerGroups } from '../../services/peer-group.service.js';
+import {
+  getLeagueTable,
+  leagueLevels,
+  rollupMetrics,
+  type LeagueLevel,
+  type StructureMode,
+} from '../../services/rollup.service.js';
+import { parseDateOption, parseOdsCode } from '../arguments.js';
+import { withDatabase } from '../database.js';
+import { printJson, printLine, printTable, reportError } from '../output.js';
+
+const bucketTypes = ['month', 'quarter', 'financial-year'] as const;
+type Bucket = (typeof bucketTypes)[number];
+
+function parseBucket(value: string): Bucket {
+  const found = bucketTypes.find((b) => b === value);
+  if (!found)
+    throw new InvalidArgumentError(`"${value}" is not a period type: use month, quarter or financial-year.`);
+  return found;
+}
+
+function parseLevel(value: string): LeagueLevel {
+  const found = leagueLevels.find((l) => l === value);
+  if (!found) throw new InvalidArgumentError(`"${value}" is not a level: use ${leagueLevels.join(', ')}.`);
+  return found;
+}
+
+function structureFrom(options: { asAt?: string; asNow?: boolean }): StructureMode {
+  if (options.asAt && options.asNow) throw invalidInput('Choose --as-at or --as-now, not both.');
+  if (options.asNow) return { kind: 'as-now' };
+  if (options.asAt) return { kind: 'as-at', date: options.asAt };
+  return { kind: 'as-at-period' };
+}
+
+const format = (value: number | null, unit: string) =>
+  value === null ? null : unit === '%' ? `${value.toFixed(1)}%` : Math.round(value).toLocaleString('en-GB');
+
+export function registerMetricCommands(program: Command): void {
+  program
+    .command('metrics')
+    .description('The metric catalogue: what each metric measures, its definition versions and targets')
+    .option('--json', 'print one JSON document')
+    .action(async (options: { json?: boolean }) => {
+      try {
+        await withDatabase('oversight metrics', async ({ handle }) => {
+          const catalogue = await getMetricCatalogue(handle.db);
+          if (options.json) return printJson({ items: catalogue.items, metrics: catalogue.metrics });
+          printTable(
+            catalogue.metrics.map((m) => ({
+              code: m.code,
+              name: m.name,
+              unit: m.unit,
+              domain: metricDomainLabels[m.domain],
+              direction: polarityLabels[m.polarity],
+              versions: m.versions.length,
+            })),
+            ['code', 'name', 'unit', 'domain', 'direction', 'versions'],
+          );
+        });
+      } catch (error) {
+        reportError(error, options);
+      }
+    });
+
+  program
+    .command('metric')
+    .description(
+      'A metric for an organisation or aggregate (ICB, region, England) or a peer group, over a range of periods',
+    )
+    .argument('<code>', 'metric code (see "oversight metrics")')
+    .option('--org <code>', 'ODS code of the organisation or aggregate (default England, X24)', parseOdsCode)
+    .option('--peer-group <code>', 'a peer group instead of an organisation')
+    .requiredOption('--from <date>', 'first period (YYYY-MM-DD)', parseDateOption)
+    .requiredOption('--to <date>', 'last period (YYYY-MM-DD)', parseDateOption)
+    .option('--period <type>', 'month, quarter or financial-year (default month)', parseBucket)
+    .option('--as-at <date>', 'every period under the hierarchy of this date', parseDateOption)
+    .option('--as-now', "every period under today's hierarchy, following successors")
+    .option('--csv', 'print CSV')
+    .option('--json', 'print one JSON document')
+    .action(
+      async (
+        code: string,
+        options: {
+          org?: string;
+          peerGroup?: string;
+          from: string;
+          to: string;
+          period?: Bucket;
+          asAt?: string;
+          asNow?: boolean;
+          csv?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        try {
+          await withDatabase('oversight metric', async ({ handle }) => {
+            if (options.org && options.peerGroup)
+              throw invalidInput('Choose --org or --peer-group, not both.');
+            const result = await rollupMetrics(handle.db, {
+              metricCodes: [code],
+              aggregate: options.peerGroup
+                ? { kind: 'peer-group', code: options.peerGroup }
+                : { kind: 'organisation', odsCode: options.org ?? 'X24' },
+              from: options.from,
+              to: options.to,
+              periodType: options.period ?? 'month',
+              structure: structureFrom(options),
+              today: todayIsoDate(),
+            });
+            if (options.json) return printJson(result);
+            const series = result.series[0];
+            if (!series) return;
+            const rows = series.points.map((p) => ({
+              period: p.label,
+              value: format(p.value, series.metric.unit),
+              numerator: p.numerator,
+              denominator: p.denominator,
+              reported: `${p.coverage.reported} of ${p.coverage.expected}`,
+              'not reported':
+                p.coverage.notReported.slice(0, 6).join(' ') +
+                (p.coverage.notReported.length > 6 ? ' …' : ''),
+              ...(p.unplaced ? { unplaced: p.unplaced.numerator } : {}),
+            }));
+            if (options.csv) {
+              process.stdout.write(
+                toCsv(
+                  [
+                    'period_start',
+                    'period',
+                    'value',
+                    'numerator',
+                    'denominator',
+                    'reported',
+                    'expected',
+                    'not_reported',
+                    'definition_version',
+                  ],
+                  series.points.map((p) => [
+                    p.period.start,
+                    p.label,
+                    p.value,
+                    p.numerator,
+                    p.denominator,
+                    p.coverage.reported,
+                    p.coverage.expected,
+                    p.coverage.notReported.join(' '),
+                    p.definitionVersion,
+                  ]),
+                ),
+              );
+              return;
+            }
+            printLine(
+              `${series.metric.name} — ${result.aggregate.name} (${result.aggregate.code}). ${result.structure.description}.`,
+            );
+            if (series.metric.caveat) printLine(`Note: ${series.metric.caveat}`);
+            for (const note of result.notes) printLine(`Note: ${note}`);
+            printTable(rows, Object.keys(rows[0] ?? { period: '' }));
+          });
+        } catch (error) {
+          reportError(error, options);
+        }
+      },
+    );
+
+  program
+    .command('league')
+    .description('Every trust, ICB or region ranked on a metric for one period, with quartile bands')
+    .argument('<metric>', 'metric code')
+    .requiredOption('--period <date>', 'the period (any date in it)', parseDateOption)
+    .option('--level <level>', `${leagueLevels.join(', ')} (default nhs-trust)`, parseLevel)
+    .option(
+      '--sector <sector>',
+      'NHS trusts of one sector only (acute, mental-health, community, ambulance, specialist)',
+    )
+    .option('--period-type <type>', 'month, quarter or financial-year (default month)', parseBucket)
+    .option('--as-at <date>', 'organisations as at this date', parseDateOption)
+    .option('--as-now', "today's organisations")
+    .option('--csv', 'print CSV')
+    .option('--json', 'print one JSON document')
+    .action(
+      async (
+        metric: string,
+        options: {
+          period: string;
+          level?: LeagueLevel;
+          sector?: string;
+          periodType?: Bucket;
+          asAt?: string;
+          asNow?: boolean;
+          csv?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        try {
+          await withDatabase('oversight league', async ({ handle }) => {
+            const table = await getLeagueTable(handle.db, {
+              metricCode: metric,
+              period: options.period,
+              level: options.level ?? 'nhs-trust',
+              sector: options.sector ?? null,
+              structure: structureFrom(options),
+              today: todayIsoDate(),
+              periodType: options.periodType ?? 'month',
+            });
+            if (options.json) return printJson(table);
+            if (options.csv) {
+              process.stdout.write(
+                toCsv(
+                  ['rank', 'ods_code', 'name', 'value', 'numerator', 'denominator', 'quartile_band'],
+                  table.rows.map((r) => [
+                    r.rank,
+                    r.odsCode,
+                    r.name,
+                    r.value,
+                    r.numerator,
+                    r.denominator,
+                    r.band,
+                  ]),
+                ),
+              );
+              return;
+            }
+            printLine(
+              `${table.metric.name}, ${table.label}: England ${format(table.england, table.metric.unit) ?? 'no value'}; median ${format(table.quartiles.median, table.metric.unit) ?? '–'}.`,
+            );
+            printTable(
+              table.rows.map((r) => ({
+                rank: r.rank,
+                code: r.odsCode,
+                name: r.name,
+                value: format(r.value, table.metric.unit),
+                band: `Q${r.band}`,
+              })),
+              ['rank', 'code', 'name', 'value', 'band'],
+            );
+            if (table.noValue.length > 0)
+              printLine(`\nNo value this period: ${table.noValue.map((o) => o.odsCode).join(', ')}`);
+            printLine(
+              'Adjacent ranks are often within random variation: do not over-read small differences.',
+            );
+          });
+        } catch (error) {
+          reportError(error, options);
+        }
+      },
+    );
+
+  const peers = program
+    .command('peers')
+    .description('Peer groups: organisations to compare with, or to roll up together');
+  peers
+    .command('list')
+    .option('--json', 'print one JSON document')
+    .action(async (options: { json?: boolean }) => {
+      try {
+        await withDatabase('oversight peers list', async ({ handle }) => {
+          const groups = await getPeerGroups(handle.db);
+          if (options.json) return printJson(groups);
+          printTable(
+            groups.map((g) => ({ code: g.code, name: g.name, members: g.members.length })),
+            ['code', 'name', 'members'],
+          );
+        });
+      } catch (error) {
+        reportError(error, options);
+      }
+    });
+  peers
+    .command('create')
+    .argument('<code>', 'a short code, e.g. large-acute-trusts')
+    .requiredOption('--name <name>', 'name')
+    .requiredOption('--members <codes>', 'comma-separated ODS codes')
+    .option('--description <text>', 'what the group is for')
+    .option('--json', 'print one JSON document')
+    .action(
+      async (
+        code: string,
+        options: { name: string; members: string; description?: string; json?: boolean },
+      ) => {
+        try {
+          await withDatabase('oversight peers create', async ({ handle }) => {
+            const members = options.members.split(',').map((m) => parseOdsCode(m));
+            const group = await handle.db
+              .transaction()
+              .execute((trx) =>
+                createPeerGroup(trx, {
+                  code,
+                  name: options.name,
+                  members,
+                  ...(options.description ? { description: options.description } : {}),
+                }),
+              );
+            if (options.json) return printJson(group);
+            printLine(`Created peer group ${group.code} with ${group.members.length} members.`);
+          });
+        } catch (error) {
+          reportError(error, options);
+        }
+      },
+    );
+}
