@@ -248,3 +248,19 @@ export async function insertIntoObservationStage(
     `.execute(ex);
   }
 }
+
+/** The latest month any current value exists for these items (null when there is none). */
+export async function latestPeriodForItems(
+  ex: Executor,
+  itemIds: readonly number[],
+): Promise<IsoDate | null> {
+  if (itemIds.length === 0) return null;
+  const result = await sql<{ latest: string | null }>`
+    select max(latest) as latest from (
+      select (select max(period_start) from observation o
+              where o.is_current and o.item_id = i.id and o.period_type = 'M') as latest
+      from unnest(${[...itemIds]}::integer[]) as i(id)
+    ) per_item
+  `.execute(ex);
+  return result.rows[0]?.latest ?? null;
+}

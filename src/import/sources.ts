@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError } from '../domain/errors.js';
 import { csvSourceFromPath, type CsvSource } from './csv-file.js';
 
@@ -66,7 +67,7 @@ export async function openUrlSource(url: string, timeoutMs = 10 * 60_000): Promi
     );
   }
   const length = Number(response.headers.get('content-length') ?? '');
-  const stream = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const stream = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   const label = basename(parsed.pathname) || parsed.hostname;
   return {
     ...hashing({ label, stream, ...(Number.isFinite(length) && length > 0 ? { sizeBytes: length } : {}) }),

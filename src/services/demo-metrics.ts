@@ -23,8 +23,7 @@ export interface DemoObservation {
   value: number;
 }
 
-export const demoMetricsFrom: IsoDate = '2019-04-01';
-export const demoMetricsTo: IsoDate = '2025-03-01';
+export const demoMetricsFrom: IsoDate = '2018-04-01';
 
 function hashSeed(text: string, seed: number): number {
   let hash = seed >>> 0;
@@ -32,8 +31,13 @@ function hashSeed(text: string, seed: number): number {
   return hash;
 }
 
-export function generateDemoObservations(trusts: readonly DemoTrust[], seed = 2019): DemoObservation[] {
-  const months = periodsBetween('month', demoMetricsFrom, demoMetricsTo);
+/** Figures from April 2018 to `lastMonth` (the month before the dataset is loaded, so the demo looks current). */
+export function generateDemoObservations(
+  trusts: readonly DemoTrust[],
+  lastMonth: IsoDate,
+  seed = 2019,
+): DemoObservation[] {
+  const months = periodsBetween('month', demoMetricsFrom, lastMonth);
   const observations: DemoObservation[] = [];
   for (const trust of trusts) {
     const random = seededRandom(hashSeed(trust.odsCode, seed));
@@ -41,7 +45,7 @@ export function generateDemoObservations(trusts: readonly DemoTrust[], seed = 20
     const size = 0.5 + random() * 1.6;
     const performance = 0.9 + random() * 0.2;
     // About one trust in six has a step change (a new model of care, or a lost ward) partway through.
-    const stepAt = random() < 0.17 ? months[24 + Math.floor(random() * 36)]?.start : undefined;
+    const stepAt = random() < 0.17 ? months[36 + Math.floor(random() * 36)]?.start : undefined;
     const stepSize = random() < 0.5 ? 0.06 : -0.07;
     const deficitTrust = random() < 0.35;
     const add = (item: string, periodStart: IsoDate, value: number) =>
@@ -51,14 +55,20 @@ export function generateDemoObservations(trusts: readonly DemoTrust[], seed = 20
       if (month.start < trust.validFrom || (trust.validTo !== null && month.start >= trust.validTo)) continue;
       const calendarMonth = Number(month.start.slice(5, 7));
       const winter = [12, 1, 2].includes(calendarMonth) ? 1 : [11, 3].includes(calendarMonth) ? 0.5 : 0;
-      const year = index / 12;
+      // Months since April 2019, so the shape of the years (the 2020–22 pressures) stays put.
+      const sinceApril2019 = index - 12;
+      const year = sinceApril2019 / 12;
       // Pressures fall from 2019 to a low in 2022, then recover slowly.
       const era = year < 3 ? -0.035 * year : -0.105 + 0.02 * (year - 3);
       const step = stepAt && month.start >= stepAt ? stepSize : 0;
 
       if (trust.sector === 'acute') {
         const type1 = Math.round(
-          9000 * size * (1 + 0.06 * winter) * noise(0.04) * (index >= 12 && index < 15 ? 0.6 : 1),
+          9000 *
+            size *
+            (1 + 0.06 * winter) *
+            noise(0.04) *
+            (sinceApril2019 >= 12 && sinceApril2019 < 15 ? 0.6 : 1),
         );
         const other = Math.round(type1 * 0.45 * noise(0.08));
         const fourHourType1 = Math.min(
@@ -87,7 +97,8 @@ export function generateDemoObservations(trusts: readonly DemoTrust[], seed = 20
         const beds = Math.round(650 * size);
         const occupancy = Math.min(
           0.99,
-          (0.9 + 0.03 * winter - (index >= 12 && index < 18 ? 0.18 : 0) - step / 3) * noise(0.01),
+          (0.9 + 0.03 * winter - (sinceApril2019 >= 12 && sinceApril2019 < 18 ? 0.18 : 0) - step / 3) *
+            noise(0.01),
         );
         const adultShare = 0.9;
         add('ga_beds_available', month.start, beds);
@@ -143,7 +154,9 @@ export function generateDemoObservations(trusts: readonly DemoTrust[], seed = 20
         'wf_sickness_days_lost',
         month.start,
         Math.round(
-          available * (0.045 + 0.012 * winter + (index >= 12 && index < 24 ? 0.01 : 0)) * noise(0.08),
+          available *
+            (0.045 + 0.012 * winter + (sinceApril2019 >= 12 && sinceApril2019 < 24 ? 0.01 : 0)) *
+            noise(0.08),
         ),
       );
     }

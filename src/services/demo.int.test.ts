@@ -21,7 +21,7 @@ describe('demo dataset', () => {
 
   it('loads into an empty database, with trusts of every sector under every ICB, and says it is demo data', async () => {
     expect(await isDatabaseEmpty(handle.db)).toBe(true);
-    const summary = await loadDemoDataset(handle);
+    const summary = await loadDemoDataset(handle, { today: '2025-04-15' });
     expect(summary.organisations).toBeGreaterThan(300);
     expect(await isDatabaseEmpty(handle.db)).toBe(false);
     expect((await getDatasetNotice(handle.db)).demoData).toBe(true);

@@ -10,7 +10,8 @@ import {
   countOrganisationsByProvenance,
   listOrganisationsWithProvenance,
 } from '../db/organisation.repository.js';
-import { periodTypeCodes } from '../domain/period.js';
+import { addDays, todayIsoDate, type IsoDate } from '../domain/iso-date.js';
+import { periodContaining, periodTypeCodes } from '../domain/period.js';
 import { generateDemoObservations } from './demo-metrics.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
 import { refreshPlacements } from './placement.service.js';
@@ -52,7 +53,7 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
  */
 export async function loadDemoDataset(
   handle: DatabaseHandle,
-  options: { seed?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: { seed?: number; today?: IsoDate; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<DemoLoadSummary> {
   await ensureReferenceStructure(handle.db);
   if (!(await isDatabaseEmpty(handle.db))) {
@@ -73,7 +74,11 @@ export async function loadDemoDataset(
     }
 
     const trusts = await listOrganisationsWithProvenance(ex, 'demo', 'nhs-trust');
-    const observations = generateDemoObservations(trusts, plan.seed);
+    const lastMonth = periodContaining(
+      'month',
+      addDays(periodContaining('month', options.today ?? todayIsoDate()).start, -1),
+    ).start;
+    const observations = generateDemoObservations(trusts, lastMonth, plan.seed);
     const catalogue = await getMetricCatalogue(ex);
     const codeIds = await ensureReportingCodes(
       ex,

@@ -6,6 +6,7 @@ import {
   listOrganisationsByCodes,
 } from '../db/organisation.repository.js';
 import { findPeerGroup } from '../db/peer-group.repository.js';
+import { latestPeriodForItems } from '../db/observation.repository.js';
 import {
   aggregateObservations,
   listCodesByIds,
@@ -43,8 +44,10 @@ export type AggregateRef = { kind: 'organisation'; odsCode: string } | { kind: '
 export interface RollupOptions {
   metricCodes: string[];
   aggregate: AggregateRef;
-  from: IsoDate;
-  to: IsoDate;
+  /** Defaults to 23 months before `to`. */
+  from?: IsoDate;
+  /** Defaults to the latest month with figures for these metrics. */
+  to?: IsoDate;
   periodType: RollupBucket;
   structure: StructureMode;
   today: IsoDate;
@@ -86,6 +89,9 @@ export interface AggregateDescription {
 }
 
 export interface RollupResult {
+  /** The range reported (defaults filled in). */
+  from: IsoDate;
+  to: IsoDate;
   aggregate: AggregateDescription;
   structure: StructureMode & { date: IsoDate | null; description: string };
   periodType: RollupBucket;
@@ -95,6 +101,19 @@ export interface RollupResult {
 }
 
 const farFuture = '9999-12-31';
+
+function monthsEarlier(date: IsoDate, months: number): IsoDate {
+  let period = periodContaining('month', date);
+  for (let i = 0; i < months; i += 1) {
+    const [y, m] = period.start.split('-').map(Number);
+    const index = (y ?? 0) * 12 + ((m ?? 1) - 1) - 1;
+    period = {
+      type: 'month',
+      start: `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`,
+    };
+  }
+  return period.start;
+}
 
 /** The data items each metric version reads, with coefficients, valid over the periods the version covers. */
 export function termsFor(metric: MetricRecord, catalogue: MetricCatalogue): RollupTerm[] {
@@ -289,11 +308,19 @@ function buildSeries(
 }
 
 /** Roll one or more metrics up for an aggregate over a range of periods. */
-export async function rollupMetrics(db: Db, options: RollupOptions): Promise<RollupResult> {
-  validateRange(options.from, options.to);
+export async function rollupMetrics(db: Db, requested: RollupOptions): Promise<RollupResult> {
   await ensurePlacements(db);
   const catalogue = await getMetricCatalogue(db);
-  const metrics = options.metricCodes.map((code) => requireMetric(catalogue, code));
+  const metrics = requested.metricCodes.map((code) => requireMetric(catalogue, code));
+  const to =
+    requested.to ??
+    (await latestPeriodForItems(
+      db,
+      metrics.flatMap((metric) => termsFor(metric, catalogue).map((term) => term.itemId)),
+    )) ??
+    periodContaining('month', requested.today).start;
+  const options = { ...requested, to, from: requested.from ?? monthsEarlier(to, 23) };
+  validateRange(options.from, options.to);
   const structure = describeStructure(options.structure, options.today);
   const { description, ids, lifetime } = await resolveAggregate(
     db,
@@ -347,6 +374,8 @@ export async function rollupMetrics(db: Db, options: RollupOptions): Promise<Rol
     );
   }
   return {
+    from: options.from,
+    to: options.to,
     aggregate: description,
     structure,
     periodType: options.periodType,

@@ -7,6 +7,12 @@ import type {
   successionsResponseSchema,
   treeResponseSchema,
 } from '../api/organisations/organisation.schemas.js';
+import type {
+  catalogueResponseSchema,
+  importsResponseSchema,
+  leagueResponseSchema,
+  rollupResponseSchema,
+} from '../api/metrics/metric.schemas.js';
 import type { Problem } from '../domain/errors.js';
 
 /** The web app's only way to the server: typed calls to the JSON API (types come from the API's schemas). */
@@ -20,6 +26,21 @@ export type EventsResponse = z.output<typeof eventsResponseSchema>;
 export type HierarchyEventBody = EventsResponse['events'][number];
 export type SearchResponse = z.output<typeof searchResponseSchema>;
 export type SuccessionsResponse = z.output<typeof successionsResponseSchema>;
+export type CatalogueResponse = z.output<typeof catalogueResponseSchema>;
+export type MetricBody = CatalogueResponse['metrics'][number];
+export type RollupResponse = z.output<typeof rollupResponseSchema>;
+export type SeriesPoint = RollupResponse['series'][number]['points'][number];
+export type LeagueResponse = z.output<typeof leagueResponseSchema>;
+export type ImportsResponse = z.output<typeof importsResponseSchema>;
+
+export interface SeriesParams {
+  org?: string;
+  from?: string;
+  to?: string;
+  period?: 'month' | 'quarter' | 'financial-year';
+  structure?: 'as-at-period' | 'as-at' | 'as-now';
+  asAt?: string;
+}
 
 export interface MetaResponse {
   meta: { demoData: boolean; notice: string | null };
@@ -95,4 +116,19 @@ export const api = {
     params: { from?: string; to?: string; type?: string; limit?: number; offset?: number },
     signal?: AbortSignal,
   ) => getJson<EventsResponse>(`/api/hierarchy/events${query(params)}`, signal),
+  metrics: (signal?: AbortSignal) => getJson<CatalogueResponse>('/api/metrics', signal),
+  series: (code: string, params: SeriesParams, signal?: AbortSignal) =>
+    getJson<RollupResponse>(`/api/metrics/${encodeURIComponent(code)}/series${query({ ...params })}`, signal),
+  seriesCsvUrl: (code: string, params: SeriesParams) =>
+    `/api/metrics/${encodeURIComponent(code)}/series.csv${query({ ...params })}`,
+  rollup: (params: SeriesParams & { metrics: string }, signal?: AbortSignal) =>
+    getJson<RollupResponse>(`/api/rollup${query({ ...params })}`, signal),
+  league: (
+    code: string,
+    params: { period: string; level: string; periodType?: string },
+    signal?: AbortSignal,
+  ) => getJson<LeagueResponse>(`/api/metrics/${encodeURIComponent(code)}/league${query(params)}`, signal),
+  leagueCsvUrl: (code: string, params: { period: string; level: string; periodType?: string }) =>
+    `/api/metrics/${encodeURIComponent(code)}/league.csv${query(params)}`,
+  imports: (signal?: AbortSignal) => getJson<ImportsResponse>('/api/imports', signal),
 };

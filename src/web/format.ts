@@ -17,3 +17,10 @@ export function formatCount(value: number): string {
 export function withAsAt(path: string, asAt: string | undefined): string {
   return asAt ? `${path}${path.includes('?') ? '&' : '?'}asAt=${asAt}` : path;
 }
+
+/** A metric value as the NHS writes it: one decimal place for percentages, commas for thousands, a minus sign. */
+export function formatValue(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined) return 'No data';
+  const text = unit === '%' ? `${value.toFixed(1)}%` : Math.round(value).toLocaleString('en-GB');
+  return text.replace(/^-/, '\u2212');
+}

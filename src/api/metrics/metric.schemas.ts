@@ -87,8 +87,8 @@ export const seriesQuerySchema = z
   .object({
     org: odsCodeParam.optional().describe('Organisation or aggregate (default England, X24)'),
     peerGroup: z.string().optional(),
-    from: isoDateParam,
-    to: isoDateParam,
+    from: isoDateParam.optional().describe('First period; default 23 months before the last'),
+    to: isoDateParam.optional().describe('Last period; default the latest month with figures'),
     period: bucketParam,
     ...structureParams,
   })
@@ -106,8 +106,8 @@ export const rollupQuerySchema = z
     metrics: z.string().describe('Comma-separated metric codes, or "all"'),
     org: odsCodeParam.optional(),
     peerGroup: z.string().optional(),
-    from: isoDateParam,
-    to: isoDateParam,
+    from: isoDateParam.optional().describe('First period; default 23 months before the last'),
+    to: isoDateParam.optional().describe('Last period; default the latest month with figures'),
     period: bucketParam,
     ...structureParams,
   })
@@ -153,6 +153,8 @@ const structureSchema = z.object({
 
 export const rollupResponseSchema = z.object({
   meta: metaSchema,
+  from: isoDateParam,
+  to: isoDateParam,
   aggregate: aggregateSchema,
   structure: structureSchema,
   periodType: z.enum(['month', 'quarter', 'financial-year']),

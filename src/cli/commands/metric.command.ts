@@ -78,8 +78,8 @@ export function registerMetricCommands(program: Command): void {
     .argument('<code>', 'metric code (see "oversight metrics")')
     .option('--org <code>', 'ODS code of the organisation or aggregate (default England, X24)', parseOdsCode)
     .option('--peer-group <code>', 'a peer group instead of an organisation')
-    .requiredOption('--from <date>', 'first period (YYYY-MM-DD)', parseDateOption)
-    .requiredOption('--to <date>', 'last period (YYYY-MM-DD)', parseDateOption)
+    .option('--from <date>', 'first period (default: 23 months before the last)', parseDateOption)
+    .option('--to <date>', 'last period (default: the latest month with figures)', parseDateOption)
     .option('--period <type>', 'month, quarter or financial-year (default month)', parseBucket)
     .option('--as-at <date>', 'every period under the hierarchy of this date', parseDateOption)
     .option('--as-now', "every period under today's hierarchy, following successors")
@@ -91,8 +91,8 @@ export function registerMetricCommands(program: Command): void {
         options: {
           org?: string;
           peerGroup?: string;
-          from: string;
-          to: string;
+          from?: string;
+          to?: string;
           period?: Bucket;
           asAt?: string;
           asNow?: boolean;
@@ -109,8 +109,8 @@ export function registerMetricCommands(program: Command): void {
               aggregate: options.peerGroup
                 ? { kind: 'peer-group', code: options.peerGroup }
                 : { kind: 'organisation', odsCode: options.org ?? 'X24' },
-              from: options.from,
-              to: options.to,
+              ...(options.from ? { from: options.from } : {}),
+              ...(options.to ? { to: options.to } : {}),
               periodType: options.period ?? 'month',
               structure: structureFrom(options),
               today: todayIsoDate(),
@@ -289,16 +289,14 @@ export function registerMetricCommands(program: Command): void {
         try {
           await withDatabase('oversight peers create', async ({ handle }) => {
             const members = options.members.split(',').map((m) => parseOdsCode(m));
-            const group = await handle.db
-              .transaction()
-              .execute((trx) =>
-                createPeerGroup(trx, {
-                  code,
-                  name: options.name,
-                  members,
-                  ...(options.description ? { description: options.description } : {}),
-                }),
-              );
+            const group = await handle.db.transaction().execute((trx) =>
+              createPeerGroup(trx, {
+                code,
+                name: options.name,
+                members,
+                ...(options.description ? { description: options.description } : {}),
+              }),
+            );
             if (options.json) return printJson(group);
             printLine(`Created peer group ${group.code} with ${group.members.length} members.`);
           });

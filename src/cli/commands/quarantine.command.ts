@@ -119,14 +119,12 @@ export function registerQuarantineCommands(program: Command): void {
     .action(async (options: { parent?: string; reason: string; json?: boolean }) => {
       try {
         await withDatabase('oversight quarantine resolve-all', async ({ handle }) => {
-          const result = await handle.db
-            .transaction()
-            .execute((trx) =>
-              resolveAllAsIndependentProviders(trx, context, {
-                reason: options.reason,
-                ...(options.parent ? { parentCode: options.parent } : {}),
-              }),
-            );
+          const result = await handle.db.transaction().execute((trx) =>
+            resolveAllAsIndependentProviders(trx, context, {
+              reason: options.reason,
+              ...(options.parent ? { parentCode: options.parent } : {}),
+            }),
+          );
           if (options.json) return printJson(result);
           printLine(
             `Opened ${result.codes} independent provider(s) and released ${result.rowsReleased} value(s).`,

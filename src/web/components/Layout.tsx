@@ -41,6 +41,7 @@ function SearchIcon() {
 
 const navigation = [
   { href: '/', text: 'England' },
+  { href: '/metrics', text: 'Metrics' },
   { href: '/hierarchy/events', text: 'Restructures and changes' },
   { href: '/hierarchy/as-now', text: 'History as now' },
   { href: '/search', text: 'Find an organisation' },
@@ -153,6 +154,11 @@ export function Layout({ children }: { children: ReactNode }) {
                 <a className="nhsuk-footer__list-item-link" href="/api/openapi.json">
                   API (OpenAPI 3)
                 </a>
+              </li>
+              <li className="nhsuk-footer__list-item">
+                <Link className="nhsuk-footer__list-item-link" to="/imports">
+                  Imports and quarantine
+                </Link>
               </li>
               <li className="nhsuk-footer__list-item">
                 <Link className="nhsuk-footer__list-item-link" to="/about">

@@ -51,7 +51,7 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await expect.poll(() => page.locator('h1').textContent()).toContain('Greater Manchester');
     await expectAccessible('03-icb');
 
-    const trustLink = page.locator('table').first().locator('tbody a').first();
+    const trustLink = page.locator('table', { hasText: 'NHS trusts' }).first().locator('tbody a').first();
     const trustName = (await trustLink.textContent()) ?? '';
     await trustLink.click();
     await page.waitForURL(/\/organisations\/Z/);

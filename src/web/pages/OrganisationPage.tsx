@@ -6,6 +6,7 @@ import {
 } from '../../domain/organisation.js';
 import { api, type OrganisationSummary, type ProfileResponse } from '../api-client.js';
 import { AsAtControl } from '../components/AsAtControl.js';
+import { LatestFigures } from '../components/LatestFigures.js';
 import {
   ApiErrorSummary,
   Breadcrumbs,
@@ -329,6 +330,8 @@ export function OrganisationPage() {
           { key: 'Source', value: provenanceLabels[organisation.provenance] ?? organisation.provenance },
         ]}
       />
+
+      {profile.existedOnDate ? <LatestFigures code={organisation.odsCode} asAt={profile.asAt} /> : null}
 
       <ChildrenTables profile={profile} asAt={asAtParam} />
 

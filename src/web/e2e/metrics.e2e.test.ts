@@ -1,0 +1,99 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+  startApp,
+  type RunningApp,
+} from '../../../test/browser.js';
+
+describe('metrics in a real browser', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function expectAccessible(name: string) {
+    await screenshot(page, name);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  }
+
+  it('opens the catalogue and a metric for England, with figures, coverage, target and league table', async () => {
+    await page.goto(`${app.baseUrl}/metrics`);
+    await page.getByRole('link', { name: 'A&E 4-hour performance, all types' }).click();
+    await page.waitForURL(/\/metrics\/ae_4h_all/);
+    await expect
+      .poll(() => page.locator('.nhsuk-lede-text').textContent())
+      .toMatch(/NHS England: \d+\.\d% in /);
+    expect(await page.locator('table').first().locator('tbody tr').count()).toBe(24);
+    await expect.poll(() => page.locator('#league-heading').isVisible()).toBe(true);
+    expect(await page.getByText('Do not over-read small differences').isVisible()).toBe(true);
+    await expectAccessible('11-metric-england');
+  });
+
+  it('changes the organisation from the form, and shows why a region has no figures before it existed', async () => {
+    await page.getByLabel('Organisation or area (ODS code)').fill('Y62');
+    await page.getByLabel('First month').fill('2018-10');
+    await page.getByLabel('Last month').fill('2019-09');
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    await page.waitForURL(/org=Y62/);
+    await expect
+      .poll(() => page.locator('.nhsuk-inset-text').first().textContent())
+      .toContain('did not exist before 1 April 2019');
+    await page.getByRole('link', { name: "Today's structure" }).click();
+    await page.waitForURL(/structure=as-now/);
+    await expect
+      .poll(() => page.locator('table').first().locator('tbody tr').first().textContent())
+      .toMatch(/October 2018\s*\d/);
+    await expectAccessible('12-metric-region-as-now');
+  });
+
+  it('shows the NHS error pattern for a bad month', async () => {
+    await page.getByLabel('First month').fill('2019-13');
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    await expect.poll(() => page.locator('.nhsuk-error-summary a').getAttribute('href')).toBe('#metric-from');
+    await expect.poll(() => page.title()).toMatch(/^Error: /);
+  });
+
+  it('downloads the figures as CSV', async () => {
+    await page.goto(`${app.baseUrl}/metrics/ae_attendances?org=QOP`);
+    const href = await page.getByRole('link', { name: 'Download these figures (CSV)' }).getAttribute('href');
+    const response = await page.request.get(`${app.baseUrl}${href}`);
+    expect(response.headers()['content-type']).toContain('text/csv');
+    expect((await response.text()).split('\r\n')[0]).toBe(
+      'aggregate,period_start,period,value,numerator,denominator,reported,expected,not_reported,definition_version',
+    );
+  });
+
+  it("shows an organisation's latest figures on its page", async () => {
+    await page.goto(`${app.baseUrl}/organisations/QOP`);
+    await expect.poll(() => page.locator('#latest-figures').isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Vacancy rate' }).isVisible()).toBe(true);
+    await expectAccessible('13-icb-latest-figures');
+  });
+
+  it('lists imports', async () => {
+    await page.goto(`${app.baseUrl}/imports`);
+    await expect.poll(() => page.getByText('generated demonstration figures').isVisible()).toBe(true);
+    await expectAccessible('14-imports');
+  });
+
+  it('logged no errors in the browser console', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
