@@ -19,7 +19,7 @@ import type { BenchResult, BenchSuite } from './report.js';
 const context: ChangeContext = { source: 'benchmark', provenance: 'demo' };
 
 /** GP-practice scale: about 6,500 practices under 106 CCGs, which close into their ICBs on 1 July 2022. */
-async function buildPracticeScaleHierarchy(
+export async function buildPracticeScaleHierarchy(
   engine: BenchEngine,
 ): Promise<{ practices: string[]; organisations: number }> {
   await ensureReferenceStructure(engine.db);

@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { openPgliteBench, openPostgresBench, type BenchEngine } from './bench-engines.js';
 import { hierarchySuite } from './hierarchy.bench.js';
+import { observationsSuite } from './observations.bench.js';
 import { renderReport, type BenchSuite, type SuiteOutcome } from './report.js';
 
 /**
  * `npm run bench`: every suite on PGlite, and on PostgreSQL when BENCH_DATABASE_URL (or
  * TEST_DATABASE_URL) names a server; results go to docs/benchmarks.md. `--only <suite>` narrows it.
  */
-const suites: BenchSuite[] = [hierarchySuite];
+const suites: BenchSuite[] = [hierarchySuite, observationsSuite];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -34,7 +35,7 @@ for (const suite of suites.filter((s) => !only || s.name.toLowerCase().includes(
           `  ${result.name}: ${result.skipped ?? result.value ?? ''}${result.ratio ? ` (${result.ratio})` : ''}`,
         );
     } finally {
-      await engine.close();
+      await engine.close().catch(() => undefined);
     }
   }
 }

@@ -31,26 +31,37 @@ export async function listReportingCodes(ex: Executor): Promise<Array<{ id: numb
   return rows.map((row) => ({ id: row.id, odsCode: row.ods_code }));
 }
 
-/** Whether any current value exists for these items in the period range (decides the import's fast path). */
+/** Whether any value is stored for these items (decides the import's fast path). */
 export async function hasCurrentObservations(
   ex: Executor,
   itemIds: readonly number[],
   periodType: string,
-  from: IsoDate,
-  to: IsoDate,
 ): Promise<boolean> {
   if (itemIds.length === 0) return false;
   const row = await ex
-    .selectFrom('observation')
-    .select(sql<number>`1`.as('found'))
-    .where('is_current', '=', true)
+    .selectFrom('observation_extent')
+    .select('item_id')
     .where('item_id', 'in', [...itemIds])
     .where('period_type', '=', periodType)
-    .where('period_start', '>=', from)
-    .where('period_start', '<=', to)
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Widens the record of which months each item has figures for. */
+export async function extendObservationExtent(
+  ex: Executor,
+  extents: ReadonlyArray<{ itemId: number; periodType: string; first: IsoDate; last: IsoDate }>,
+): Promise<void> {
+  for (const extent of extents) {
+    await sql`
+      insert into observation_extent (item_id, period_type, first_period, last_period)
+      values (${extent.itemId}, ${extent.periodType}, ${extent.first}::date, ${extent.last}::date)
+      on conflict (item_id, period_type) do update
+        set first_period = least(observation_extent.first_period, excluded.first_period),
+            last_period = greatest(observation_extent.last_period, excluded.last_period)
+    `.execute(ex);
+  }
 }
 
 export const observationCopyColumns = [
@@ -249,18 +260,17 @@ export async function insertIntoObservationStage(
   }
 }
 
-/** The latest month any current value exists for these items (null when there is none). */
+/** The latest month any value exists for these items (null when there is none). */
 export async function latestPeriodForItems(
   ex: Executor,
   itemIds: readonly number[],
 ): Promise<IsoDate | null> {
   if (itemIds.length === 0) return null;
-  const result = await sql<{ latest: string | null }>`
-    select max(latest) as latest from (
-      select (select max(period_start) from observation o
-              where o.is_current and o.item_id = i.id and o.period_type = 'M') as latest
-      from unnest(${[...itemIds]}::integer[]) as i(id)
-    ) per_item
-  `.execute(ex);
-  return result.rows[0]?.latest ?? null;
+  const row = await ex
+    .selectFrom('observation_extent')
+    .select((eb) => eb.fn.max('last_period').as('latest'))
+    .where('item_id', 'in', [...new Set(itemIds)])
+    .where('period_type', '=', 'M')
+    .executeTakeFirst();
+  return row?.latest ?? null;
 }

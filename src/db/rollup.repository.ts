@@ -100,8 +100,18 @@ export async function aggregateObservations(ex: Executor, request: RollupRequest
     groupAggregate = false;
     source = sql`
       select null::integer as aggregate_id, o.code_id, o.item_id, o.period_start, o.value, ${bucket} as bucket
-      from observation o
+            from observation o
       where ${observationFilter}
+        -- Only codes not placed under the root for the whole range need the row-by-row check.
+        and o.code_id in (
+          select rc.id from reporting_code rc
+          where not exists (
+            select 1 from code_placement p
+            where p.code_id = rc.id and p.aggregate_id = ${request.scope.rootId} and not p.partial
+              and p.valid_from <= ${request.from}::date
+              and (p.valid_to is null or p.valid_to >= ${request.toExclusive}::date)
+          )
+        )
         and not exists (
           select 1 from code_placement p
           where p.code_id = o.code_id and p.aggregate_id = ${request.scope.rootId} and ${placed}

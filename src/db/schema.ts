@@ -152,6 +152,13 @@ export interface ObservationTable {
   is_current: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+export interface ObservationExtentTable {
+  item_id: number;
+  period_type: string;
+  first_period: string;
+  last_period: string;
+}
+
 export interface QuarantinedObservationTable {
   id: Generated<number>;
   ods_code: string;
@@ -209,6 +216,7 @@ export interface Database {
   reporting_code: ReportingCodeTable;
   import_run: ImportRunTable;
   observation: ObservationTable;
+  observation_extent: ObservationExtentTable;
   quarantined_observation: QuarantinedObservationTable;
   quarantine_resolution: QuarantineResolutionTable;
   peer_group: PeerGroupTable;

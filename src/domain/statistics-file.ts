@@ -4,7 +4,7 @@ import type { Problem } from './errors.js';
  * Rows of published statistics files, as the import parsers hand them to the import service.
  */
 
-export const statisticsSources = ['ae', 'beds', 'rtt'] as const;
+export const statisticsSources = ['ae', 'beds', 'rtt', 'observations'] as const;
 export type StatisticsSource = (typeof statisticsSources)[number];
 
 export interface ParsedObservation {
@@ -27,6 +27,13 @@ export interface ParsedRow {
 }
 
 export interface StatisticsFile {
-  layout: { source: StatisticsSource; name: string; ignored: readonly string[]; items: string[] };
-  rows: AsyncIterable<ParsedRow>;
+  layout: {
+    source: StatisticsSource;
+    name: string;
+    ignored: readonly string[];
+    /** The data items the layout can hold; empty when each row names its own item (the long format). */
+    items: string[];
+  };
+  /** Rows in the batches the reader has ready (fewer awaits than one row at a time). */
+  batches: AsyncIterable<ParsedRow[]>;
 }

@@ -78,50 +78,102 @@ function csvErrorToAppError(label: string, error: CsvError): AppError {
 }
 
 /**
- * Streams a CSV file: returns its header (trimmed, lower-cased) and its rows with line numbers.
- * Empty lines are skipped; a row with the wrong number of cells, a bad quote or non-UTF-8 bytes stops
- * the read with a located error.
+ * Streams a CSV file: returns its header (trimmed, lower-cased) and its rows in batches. A row's
+ * number is its record number with the header as row 1, as a spreadsheet numbers it (a quoted cell
+ * with a line break does not shift later rows). Empty lines are skipped; a row with the wrong number
+ * of cells, a bad quote or non-UTF-8 bytes stops the read with a located error.
  */
 export async function openCsv(
   source: CsvSource,
   onBytes?: (bytes: number) => void,
-): Promise<{ header: string[]; rawHeader: string[]; rows: AsyncIterable<CsvRow> }> {
-  const parser = parse({ bom: true, skip_empty_lines: true, info: true, relax_quotes: false, trim: false });
+): Promise<{
+  header: string[];
+  rawHeader: string[];
+  batches: AsyncIterable<CsvRow[]>;
+  rows: AsyncIterable<CsvRow>;
+}> {
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_quotes: false, trim: false });
   const decoded = source.stream.pipe(new Utf8Decoder(source.label, onBytes));
   source.stream.on('error', (error) => parser.destroy(error));
   decoded.on('error', (error) => parser.destroy(error));
   decoded.pipe(parser);
 
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{
-    record: string[];
-    info: { lines: number };
-  }>;
+  let ended = false;
+  let failure: unknown = null;
+  parser.on('end', () => {
+    ended = true;
+  });
+  parser.on('error', (error) => {
+    failure = error;
+  });
   const translate = (error: unknown): never => {
     if (error instanceof AppError) throw error;
     if (error instanceof CsvError) throw csvErrorToAppError(source.label, error);
     throw error;
   };
-  const first = await iterator.next().catch(translate);
-  if (first.done) {
+  /** Everything the parser has ready, waiting for more when it has none (records are drained in bulk, not one await each). */
+  const nextRecords = async (): Promise<string[][] | null> => {
+    for (;;) {
+      if (failure) translate(failure);
+      const records: string[][] = [];
+      for (
+        let record = parser.read() as string[] | null;
+        record !== null;
+        record = parser.read() as string[] | null
+      ) {
+        records.push(record);
+      }
+      if (records.length > 0) return records;
+      if (ended) return null;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          parser.off('readable', done);
+          parser.off('end', done);
+          parser.off('error', done);
+          resolve();
+        };
+        parser.once('readable', done);
+        parser.once('end', done);
+        parser.once('error', done);
+      });
+    }
+  };
+
+  const firstRecords = await nextRecords();
+  const headerRecord = firstRecords?.[0];
+  if (!firstRecords || !headerRecord) {
     throw new AppError('invalid-file', `${source.label} is empty.`, [
       { file: source.label, message: 'The selected file is empty. Choose the file again.' },
     ]);
   }
-  const rawHeader = first.value.record.map((cell) => cell.trim());
+  const rawHeader = headerRecord.map((cell) => cell.trim());
   const header = rawHeader.map((cell) => cell.toLowerCase());
+  let line = 1;
+  const toRow = (record: string[]): CsvRow => {
+    line += 1;
+    const values = new Array<string>(record.length);
+    const cells: Record<string, string> = {};
+    for (let index = 0; index < record.length; index += 1) {
+      const value = (record[index] ?? '').trim();
+      values[index] = value;
+      const column = header[index];
+      if (column !== undefined) cells[column] = value;
+    }
+    return { line, cells, values };
+  };
 
-  async function* rows(): AsyncGenerator<CsvRow> {
-    for (;;) {
-      const next = await iterator.next().catch(translate);
-      if (next.done) return;
-      const cells: Record<string, string> = {};
-      header.forEach((column, index) => {
-        cells[column] = (next.value.record[index] ?? '').trim();
-      });
-      yield { line: next.value.info.lines, cells, values: next.value.record.map((cell) => cell.trim()) };
+  async function* batches(): AsyncGenerator<CsvRow[]> {
+    const rest = firstRecords?.slice(1) ?? [];
+    if (rest.length > 0) yield rest.map(toRow);
+    for (let records = await nextRecords(); records !== null; records = await nextRecords()) {
+      yield records.map(toRow);
     }
   }
-  return { header, rawHeader, rows: rows() };
+  const batchIterable = batches();
+  async function* rows(): AsyncGenerator<CsvRow> {
+    for await (const batch of batchIterable) yield* batch;
+  }
+  return { header, rawHeader, batches: batchIterable, rows: rows() };
 }
 
 /** Reads a whole (small) CSV file into memory. */

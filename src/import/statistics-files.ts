@@ -7,7 +7,7 @@ import type {
   StatisticsFile,
   StatisticsSource,
 } from '../domain/statistics-file.js';
-import { missingColumns, openCsv, type CsvSource } from './csv-file.js';
+import { missingColumns, openCsv, type CsvRow, type CsvSource } from './csv-file.js';
 
 /**
  * Published NHS England statistics files: A&E provider-level monthly (by department type, 2016–19;
@@ -61,6 +61,14 @@ const bedColumns = [
 ] as const;
 
 export const layouts: Layout[] = [
+  {
+    source: 'observations',
+    name: 'Observations in the long format: one value per row for any catalogue data item',
+    columns: ['period', 'org_code', 'data_item', 'value'],
+    keyColumns: ['org_code', 'period', 'data_item'],
+    values: [{ column: 'value', item: (c) => c.data_item ?? '', whole: false }],
+    ignored: [],
+  },
   {
     source: 'ae',
     name: 'A&E provider-level monthly, by department type (2016 to 2019 layout)',
@@ -256,70 +264,85 @@ export async function openStatisticsFile(
   source: StatisticsSource,
   onBytes?: (bytes: number) => void,
 ): Promise<StatisticsFile> {
-  const { header, rows } = await openCsv(csv, onBytes);
+  const { header, batches } = await openCsv(csv, onBytes);
   const file = csv.label;
   const layout = chooseLayout(source, header, file);
   const hasNames = header.includes('org_name');
+  // Files repeat the same few months and codes on every row: check each once.
+  const periodOk = new Map<string, boolean>();
+  const codeOk = new Map<string, boolean>();
 
-  async function* parse(): AsyncGenerator<ParsedRow> {
-    for await (const row of rows) {
-      const cells = row.cells;
-      const problems: Problem[] = [];
-      const period = cells.period ?? '';
-      const code = (cells.org_code ?? '').toUpperCase();
-      if (!isPeriodStart('month', period)) {
-        problems.push({
-          file,
-          row: row.line,
-          column: 'period',
-          message: `Cell "${period}" is not the first day of a month written YYYY-MM-DD, for example 2019-04-01.`,
-        });
-      }
-      if (!odsCodePattern.test(code)) {
-        problems.push({
-          file,
-          row: row.line,
-          column: 'org_code',
-          message: `Cell "${cells.org_code ?? ''}" is not an ODS code.`,
-        });
-      }
-      const values = new Map<string, number>();
-      const blanks: string[] = [];
-      const observations: ParsedObservation[] = [];
-      for (const spec of layout.values) {
-        const parsed = parseValue(cells[spec.column] ?? '', spec.whole);
-        if (parsed.problem)
-          problems.push({ file, row: row.line, column: spec.column, message: parsed.problem });
-        else if (parsed.value === undefined) blanks.push(spec.column);
-        else {
-          values.set(spec.column, parsed.value);
-          const item = typeof spec.item === 'string' ? spec.item : spec.item(cells);
-          observations.push({
-            odsCode: code,
-            orgName: hasNames ? (cells.org_name ?? null) : null,
-            item,
-            periodStart: period,
-            value: parsed.value,
-          });
-        }
-      }
-      const extra = layout.extraChecks?.(cells, values, row.line, file) ?? { problems: [], warnings: [] };
-      problems.push(...extra.problems);
-      yield {
-        line: row.line,
-        observations: problems.length > 0 ? [] : observations,
-        problems,
-        warnings: extra.warnings,
-        blanks,
-        key: layout.keyColumns.map((c) => (c === 'org_code' ? code : (cells[c] ?? ''))).join('|'),
-      };
+  const parseRow = (row: CsvRow): ParsedRow => {
+    const cells = row.cells;
+    const problems: Problem[] = [];
+    const period = cells.period ?? '';
+    const code = (cells.org_code ?? '').toUpperCase();
+    let validPeriod = periodOk.get(period);
+    if (validPeriod === undefined) periodOk.set(period, (validPeriod = isPeriodStart('month', period)));
+    if (!validPeriod) {
+      problems.push({
+        file,
+        row: row.line,
+        column: 'period',
+        message: `Cell "${period}" is not the first day of a month written YYYY-MM-DD, for example 2019-04-01.`,
+      });
     }
+    let validCode = codeOk.get(code);
+    if (validCode === undefined) codeOk.set(code, (validCode = odsCodePattern.test(code)));
+    if (!validCode) {
+      problems.push({
+        file,
+        row: row.line,
+        column: 'org_code',
+        message: `Cell "${cells.org_code ?? ''}" is not an ODS code.`,
+      });
+    }
+    const values = new Map<string, number>();
+    const blanks: string[] = [];
+    const observations: ParsedObservation[] = [];
+    for (const spec of layout.values) {
+      const parsed = parseValue(cells[spec.column] ?? '', spec.whole);
+      if (parsed.problem)
+        problems.push({ file, row: row.line, column: spec.column, message: parsed.problem });
+      else if (parsed.value === undefined) blanks.push(spec.column);
+      else {
+        values.set(spec.column, parsed.value);
+        const item = typeof spec.item === 'string' ? spec.item : spec.item(cells);
+        observations.push({
+          odsCode: code,
+          orgName: hasNames ? (cells.org_name ?? null) : null,
+          item,
+          periodStart: period,
+          value: parsed.value,
+        });
+      }
+    }
+    const extra = layout.extraChecks?.(cells, values, row.line, file) ?? { problems: [], warnings: [] };
+    problems.push(...extra.problems);
+    let key = '';
+    for (const column of layout.keyColumns) key += `${column === 'org_code' ? code : (cells[column] ?? '')}|`;
+    return {
+      line: row.line,
+      observations: problems.length > 0 ? [] : observations,
+      problems,
+      warnings: extra.warnings,
+      blanks,
+      key,
+    };
+  };
+
+  async function* parse(): AsyncGenerator<ParsedRow[]> {
+    for await (const batch of batches) yield batch.map(parseRow);
   }
 
-  const itemsOf = (spec: Layout['values'][number]) =>
-    typeof spec.item === 'string'
-      ? [spec.item]
-      : Object.keys(aeTypeItem).map((type) => (spec.item as (c: Record<string, string>) => string)({ type }));
+  const itemsOf = (spec: Layout['values'][number]): string[] =>
+    layout.source === 'observations'
+      ? []
+      : typeof spec.item === 'string'
+        ? [spec.item]
+        : Object.keys(aeTypeItem).map((type) =>
+            (spec.item as (c: Record<string, string>) => string)({ type }),
+          );
   const items = [...new Set(layout.values.flatMap(itemsOf))];
   return {
     layout: {
@@ -328,6 +351,6 @@ export async function openStatisticsFile(
       ignored: layout.ignored.filter((c) => header.includes(c)),
       items,
     },
-    rows: parse(),
+    batches: parse(),
   };
 }

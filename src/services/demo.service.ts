@@ -3,6 +3,7 @@ import { findDatasetMarker, insertDatasetMarker } from '../db/dataset-marker.rep
 import {
   completeImportRun,
   ensureReportingCodes,
+  extendObservationExtent,
   insertImportRun,
   observationCopyColumns,
 } from '../db/observation.repository.js';
@@ -12,6 +13,7 @@ import {
 } from '../db/organisation.repository.js';
 import { addDays, todayIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { periodContaining, periodTypeCodes } from '../domain/period.js';
+import { PeriodExtents } from '../domain/period-extent.js';
 import { generateDemoObservations } from './demo-metrics.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
 import { refreshPlacements } from './placement.service.js';
@@ -107,6 +109,12 @@ export async function loadDemoDataset(
       Array.from({ length: Math.ceil(lines.length / chunk) }, (_, i) =>
         lines.slice(i * chunk, (i + 1) * chunk).join(''),
       ),
+    );
+    const extents = new PeriodExtents<number>();
+    for (const o of observations) extents.add(catalogue.itemByCode.get(o.item)?.id ?? 0, o.periodStart);
+    await extendObservationExtent(
+      ex,
+      extents.entries().map(([itemId, extent]) => ({ itemId, periodType: periodTypeCodes.month, ...extent })),
     );
     await completeImportRun(ex, runId, { generated: observations.length, trusts: trusts.length }, null);
     await insertDatasetMarker(ex, demoMarkerKey, {

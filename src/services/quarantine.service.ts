@@ -3,6 +3,7 @@ import {
   clearObservationStage,
   createObservationStage,
   ensureReportingCodes,
+  extendObservationExtent,
   insertIntoObservationStage,
   mergeObservationStage,
 } from '../db/observation.repository.js';
@@ -17,6 +18,7 @@ import {
 import { conflict, invalidInput, notFound } from '../domain/errors.js';
 import { isIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { nextPeriod } from '../domain/period.js';
+import { PeriodExtents } from '../domain/period-extent.js';
 import { nationalBody } from '../domain/nhs-england-structure.js';
 import { openOrganisation, recordSuccession, type ChangeContext } from './hierarchy.service.js';
 import { refreshPlacements } from './placement.service.js';
@@ -55,6 +57,12 @@ async function releaseRows(ex: Executor, odsCode: string): Promise<number> {
     })),
   );
   await mergeObservationStage(ex);
+  const extents = new PeriodExtents<number>();
+  for (const row of rows) extents.add(row.itemId, row.periodStart);
+  await extendObservationExtent(
+    ex,
+    extents.entries().map(([itemId, extent]) => ({ itemId, periodType: 'M', ...extent })),
+  );
   await deleteQuarantinedRowsForCode(ex, odsCode);
   return rows.length;
 }

@@ -3,6 +3,7 @@ import {
   completeImportRun,
   createObservationStage,
   ensureReportingCodes,
+  extendObservationExtent,
   hasCurrentObservations,
   insertImportRun,
   mergeObservationStage,
@@ -11,6 +12,7 @@ import {
 import { insertQuarantinedRows, type QuarantinedRow } from '../db/quarantine.repository.js';
 import { ProblemList, type Problem } from '../domain/errors.js';
 import { periodTypeCodes } from '../domain/period.js';
+import { PeriodExtents } from '../domain/period-extent.js';
 import type { ParsedObservation, StatisticsFile } from '../domain/statistics-file.js';
 import { buildCodeClassifier } from './code-classifier.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
@@ -79,8 +81,10 @@ export async function importStatistics(
     return await handle.bulkTransaction(async (session) => {
       const ex = session.db;
       const catalogue = await getMetricCatalogue(ex);
+      // The long format names its item on each row: any catalogue item may appear.
+      const dynamicItems = file.layout.items.length === 0;
       const itemIds = new Map<string, number>();
-      for (const code of file.layout.items) {
+      for (const code of dynamicItems ? catalogue.items.map((item) => item.code) : file.layout.items) {
         const item = catalogue.itemByCode.get(code);
         if (!item)
           throw new Error(`Data item ${code} is missing from the catalogue: run "oversight db migrate".`);
@@ -96,13 +100,7 @@ export async function importStatistics(
       });
       const classify = await buildCodeClassifier(ex);
       // A first load of these items goes straight into the store; anything else is staged and merged.
-      const bulk = !(await hasCurrentObservations(
-        ex,
-        [...itemIds.values()],
-        periodTypeCodes.month,
-        '0001-01-01',
-        '9999-12-31',
-      ));
+      const bulk = !(await hasCurrentObservations(ex, [...itemIds.values()], periodTypeCodes.month));
       if (!bulk) await createObservationStage(ex);
       const target = bulk ? 'observation' : 'observation_stage';
 
@@ -118,16 +116,17 @@ export async function importStatistics(
       let valuesRead = 0;
       let stored = 0;
       let batch: ParsedObservation[] = [];
+      const codeIds = new Map<string, number>();
+      const extents = new PeriodExtents<string>();
 
       const flush = async () => {
         if (batch.length === 0 || problems.count > 0) {
           batch = [];
           return;
         }
-        const codeIds = await ensureReportingCodes(
-          ex,
-          batch.map((o) => o.odsCode),
-        );
+        const newCodes = [...new Set(batch.map((o) => o.odsCode))].filter((code) => !codeIds.has(code));
+        if (newCodes.length > 0)
+          for (const [code, id] of await ensureReportingCodes(ex, newCodes)) codeIds.set(code, id);
         const lines = batch.map((o) =>
           toCsvLine([
             codeIds.get(o.odsCode) ?? 0,
@@ -143,50 +142,63 @@ export async function importStatistics(
         batch = [];
       };
 
-      for await (const row of file.rows) {
-        rowsRead += 1;
-        if (row.problems.length > 0) {
-          problems.add(...row.problems);
-          continue;
-        }
-        if (keys.has(row.key)) {
-          problems.add({
-            file: meta.fileName,
-            row: row.line,
-            message: `This row repeats an earlier row for ${row.key.replaceAll('|', ', ')}. Remove the duplicate.`,
-          });
-          continue;
-        }
-        keys.add(row.key);
-        for (const column of row.blanks) blankCells[column] = (blankCells[column] ?? 0) + 1;
-        warningCount += row.warnings.length;
-        if (warnings.length < 20) warnings.push(...row.warnings.slice(0, 20 - warnings.length));
-        for (const observation of row.observations) {
-          valuesRead += 1;
-          const placement = classify(observation.odsCode);
-          if (placement === 'unknown') {
-            quarantined.push({
-              odsCode: observation.odsCode,
-              orgName: observation.orgName,
-              itemId: itemIds.get(observation.item) ?? 0,
-              periodType: periodTypeCodes.month,
-              periodStart: observation.periodStart,
-              value: observation.value,
-              sourceId: runId,
-            });
-            const entry = quarantinedByCode.get(observation.odsCode) ?? {
-              name: observation.orgName,
-              values: 0,
-            };
-            entry.values += 1;
-            quarantinedByCode.set(observation.odsCode, entry);
+      for await (const rows of file.batches) {
+        for (const row of rows) {
+          rowsRead += 1;
+          if (row.problems.length > 0) {
+            problems.add(...row.problems);
             continue;
           }
-          if (placement === 'successor') viaSuccessors.add(observation.odsCode);
-          batch.push(observation);
+          if (keys.has(row.key)) {
+            problems.add({
+              file: meta.fileName,
+              row: row.line,
+              message: `This row repeats an earlier row for ${row.key.replaceAll('|', ', ')}. Remove the duplicate.`,
+            });
+            continue;
+          }
+          keys.add(row.key);
+          for (const column of row.blanks) blankCells[column] = (blankCells[column] ?? 0) + 1;
+          warningCount += row.warnings.length;
+          if (warnings.length < 20) warnings.push(...row.warnings.slice(0, 20 - warnings.length));
+          const unknownItem = row.observations.find((o) => !itemIds.has(o.item));
+          if (unknownItem) {
+            problems.add({
+              file: meta.fileName,
+              row: row.line,
+              column: 'data_item',
+              message: `"${unknownItem.item}" is not a data item in the catalogue. Check the code (see "oversight metrics --json" for the items).`,
+            });
+            continue;
+          }
+          for (const observation of row.observations) {
+            valuesRead += 1;
+            const placement = classify(observation.odsCode);
+            if (placement === 'unknown') {
+              quarantined.push({
+                odsCode: observation.odsCode,
+                orgName: observation.orgName,
+                itemId: itemIds.get(observation.item) ?? 0,
+                periodType: periodTypeCodes.month,
+                periodStart: observation.periodStart,
+                value: observation.value,
+                sourceId: runId,
+              });
+              const entry = quarantinedByCode.get(observation.odsCode) ?? {
+                name: observation.orgName,
+                values: 0,
+              };
+              entry.values += 1;
+              quarantinedByCode.set(observation.odsCode, entry);
+              continue;
+            }
+            if (placement === 'successor') viaSuccessors.add(observation.odsCode);
+            extents.add(observation.item, observation.periodStart);
+            batch.push(observation);
+          }
         }
         if (batch.length >= batchSize) await flush();
-        if (rowsRead % 1000 === 0) meta.onProgress?.(rowsRead);
+        meta.onProgress?.(rowsRead);
       }
       await flush();
       meta.onProgress?.(rowsRead);
@@ -198,6 +210,14 @@ export async function importStatistics(
       }
       problems.throwIfAny(`${meta.fileName} has rows that cannot be imported.`);
 
+      await extendObservationExtent(
+        ex,
+        extents.entries().map(([item, extent]) => ({
+          itemId: itemIds.get(item) ?? 0,
+          periodType: periodTypeCodes.month,
+          ...extent,
+        })),
+      );
       const counts = bulk
         ? { inserted: stored, superseded: 0, unchanged: 0 }
         : await mergeObservationStage(ex);

@@ -124,6 +124,7 @@ export function registerImportCommands(program: Command): void {
     ae: 'A&E provider-level monthly statistics (by department type, 2016 to 2019 layout; or all types, 2021 onwards)',
     beds: 'G&A and critical care beds, monthly by trust',
     rtt: 'RTT waits over 18 and 52 weeks by provider (all part types summed; not the official waiting-list measure)',
+    observations: 'values of any catalogue data item in the long format: period, org_code, data_item, value',
   };
   for (const source of statisticsSources) {
     importCommand

@@ -86,7 +86,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db);
 
   // Tens of millions of rows: narrow columns, one-letter period types, no foreign keys (the importer
-  // resolves every id itself), and partial indexes on the current values (one keyed by item and period, one by organisation).
+  // resolves every id itself), and one partial index that keys the current value.
   await sql`
     create table observation (
       code_id integer not null,
@@ -98,15 +98,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       is_current boolean not null default true
     )
   `.execute(db);
+  // One index keys the current value. It leads with the organisation because every roll-up and
+  // league table starts from the organisations placed in an aggregate; a second index (by item and
+  // period) would nearly double the cost of loading and was not needed by any query (docs/benchmarks.md).
   await sql`
     create unique index observation_current_key
-      on observation (item_id, period_type, period_start, code_id) where is_current
-  `.execute(db);
-  // Series and aggregate roll-ups start from the organisations placed in an aggregate, then read each
-  // one's items over a period range: that needs the code first.
-  await sql`
-    create index observation_current_by_code
       on observation (code_id, item_id, period_type, period_start) where is_current
+  `.execute(db);
+  // Which items have figures, for which months: lets an import choose its fast path and a page find
+  // the latest month without scanning tens of millions of rows.
+  await sql`
+    create table observation_extent (
+      item_id integer not null,
+      period_type char(1) not null,
+      first_period date not null,
+      last_period date not null,
+      primary key (item_id, period_type)
+    )
   `.execute(db);
 
   // A superseded value stays, marked not current; that is the only change allowed.

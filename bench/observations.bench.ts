@@ -1,0 +1,206 @@
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { insertDataItem, insertMetric, insertMetricVersion } from '../src/db/metric.repository.js';
+import { openFileSource } from '../src/import/sources.js';
+import { openStatisticsFile } from '../src/import/statistics-files.js';
+import { rollupMetrics } from '../src/services/rollup.service.js';
+import { importStatistics } from '../src/services/statistics-import.service.js';
+import { periodsBetween } from '../src/domain/period.js';
+import { openPgliteBench, latency, timeIt, type BenchEngine } from './bench-engines.js';
+import { buildPracticeScaleHierarchy } from './hierarchy.bench.js';
+import type { BenchResult, BenchSuite } from './report.js';
+
+/**
+ * The observation store at scale: a long-format file of generated values for about 6,500 practices,
+ * imported through the real importer (CSV parsing, validation, placement) against a raw COPY of the
+ * same file into a plain table; then a region dashboard (40 metrics × 36 months) rolled up live.
+ */
+
+const itemCount = 80;
+const metricCount = 40;
+const itemsPerOrganisation = 12;
+
+async function addBenchCatalogue(engine: BenchEngine): Promise<string[]> {
+  const metrics: string[] = [];
+  await engine.db.transaction().execute(async (trx) => {
+    for (let i = 1; i <= itemCount; i += 1) {
+      await insertDataItem(trx, {
+        code: `bench_item_${String(i).padStart(2, '0')}`,
+        name: `Benchmark item ${i}`,
+        description: 'Generated for the benchmark.',
+        unit: 'count',
+        temporalAggregation: 'sum',
+        source: 'benchmark',
+      });
+    }
+    for (let m = 1; m <= metricCount; m += 1) {
+      const code = `bench_metric_${String(m).padStart(2, '0')}`;
+      const id = await insertMetric(trx, {
+        code,
+        name: `Benchmark metric ${m}`,
+        description: 'Generated for the benchmark.',
+        unit: '%',
+        domain: 'operational-performance',
+        polarity: 'higher-is-better',
+        frequency: 'month',
+        source: 'benchmark',
+        caveat: null,
+      });
+      await insertMetricVersion(trx, id, {
+        version: 1,
+        effectiveFrom: '2010-04-01',
+        reason: 'Benchmark',
+        definition: {
+          type: 'percentage',
+          numerator: [{ item: `bench_item_${String(2 * m - 1).padStart(2, '0')}`, coefficient: 1 }],
+          denominator: [{ item: `bench_item_${String(2 * m).padStart(2, '0')}`, coefficient: 1 }],
+          multiplier: 100,
+        },
+      });
+      metrics.push(code);
+    }
+  });
+  return metrics;
+}
+
+/** Writes the long-format file: each practice reports 6 metrics (12 items) every month. */
+async function writeObservationFile(path: string, practices: string[], months: number): Promise<number> {
+  const periods = periodsBetween('month', '2015-04-01', '2099-01-01').slice(0, months);
+  const out = createWriteStream(path);
+  out.write('period,org_code,data_item,value\n');
+  let rows = 0;
+  let buffer = '';
+  for (const [p, practice] of practices.entries()) {
+    const first = (p * 6) % metricCount;
+    for (const period of periods) {
+      for (let k = 0; k < itemsPerOrganisation / 2; k += 1) {
+        const metric = ((first + k) % metricCount) + 1;
+        const denominator = 900 + ((p * 31 + metric * 7) % 400);
+        const numerator = Math.floor(denominator * (0.7 + ((p + metric + rows) % 25) / 100));
+        buffer += `${period.start},${practice},bench_item_${String(2 * metric - 1).padStart(2, '0')},${numerator}\n`;
+        buffer += `${period.start},${practice},bench_item_${String(2 * metric).padStart(2, '0')},${denominator}\n`;
+        rows += 2;
+      }
+      if (buffer.length > 1 << 20) {
+        if (!out.write(buffer)) await once(out, 'drain');
+        buffer = '';
+      }
+    }
+  }
+  out.end(buffer);
+  await once(out, 'finish');
+  return rows;
+}
+
+async function* fileChunks(path: string): AsyncGenerator<string> {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let chunk: string[] = [];
+  let first = true;
+  for await (const line of lines) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    chunk.push(line);
+    if (chunk.length >= 200_000) {
+      yield `${chunk.join('\n')}\n`;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield `${chunk.join('\n')}\n`;
+}
+
+async function runSize(
+  open: () => Promise<BenchEngine>,
+  practiceCount: number,
+  months: number,
+  label: string,
+): Promise<BenchResult[]> {
+  const engine = await open();
+  const dir = mkdtempSync(join(tmpdir(), 'oversight-bench-observations-'));
+  try {
+    const { practices } = await buildPracticeScaleHierarchy(engine);
+    const metrics = await addBenchCatalogue(engine);
+    const path = join(dir, 'observations.csv');
+    const rows = await writeObservationFile(path, practices.slice(0, practiceCount), months);
+    const megabytes = statSync(path).size / 1024 / 1024;
+
+    await engine.raw('create table raw_observation (period date, org_code text, data_item text, value double precision)');
+    const copyMs = await timeIt(() => engine.copyCsv('raw_observation', ['period', 'org_code', 'data_item', 'value'], fileChunks(path)));
+
+    let summary: Awaited<ReturnType<typeof importStatistics>> | null = null;
+    const importMs = await timeIt(async () => {
+      const fetched = openFileSource(path);
+      const file = await openStatisticsFile(fetched.csv, 'observations');
+      summary = await importStatistics(engine, file, { fileName: 'observations.csv', url: null, digest: fetched.digest });
+    });
+    const stored = (summary as Awaited<ReturnType<typeof importStatistics>> | null)?.stored.inserted ?? 0;
+    if (stored !== rows) throw new Error(`stored ${stored} of ${rows} rows`);
+
+    const lastMonth = periodsBetween('month', '2015-04-01', '2099-01-01')[months - 1]?.start ?? '';
+    const firstMonth = periodsBetween('month', '2015-04-01', '2099-01-01')[months - 36]?.start ?? '';
+    const dashboard = () =>
+      rollupMetrics(engine.db, {
+        metricCodes: metrics,
+        aggregate: { kind: 'organisation', odsCode: 'Y62' },
+        from: firstMonth,
+        to: lastMonth,
+        periodType: 'month',
+        structure: { kind: 'as-at-period' },
+        today: '2026-11-22',
+      });
+    const checked = await dashboard();
+    if (checked.series.length !== metricCount || checked.series[0]?.points.length !== 36) throw new Error('dashboard shape');
+    const live = await latency(dashboard, 10, 2);
+    const importRate = rows / (importMs / 1000);
+    const copyRate = rows / (copyMs / 1000);
+    return [
+      {
+        name: `${label}: import of ${rows.toLocaleString('en-GB')} values (${megabytes.toFixed(0)} MB long-format CSV; parsed, validated, placed, one transaction)`,
+        value: `${(importMs / 1000).toFixed(1)} s, ${Math.round(importRate).toLocaleString('en-GB')} rows/s`,
+        baseline: `raw COPY of the same file into a plain table: ${(copyMs / 1000).toFixed(1)} s, ${Math.round(copyRate).toLocaleString('en-GB')} rows/s`,
+        ratio: `${((importRate / copyRate) * 100).toFixed(0)} % of raw COPY speed (target ≥ 50 %)`,
+      },
+      {
+        name: `${label}: region dashboard, 40 metrics × 36 months for North West (${Math.round(practiceCount / 7).toLocaleString('en-GB')} practices on average per region), live roll-up with coverage`,
+        value: `p50 ${live.p50.toFixed(0)} ms, p95 ${live.p95.toFixed(0)} ms`,
+        ...(engine.name === 'PostgreSQL' ? { ratio: `target p95 ≤ 50 ms: ${live.p95 <= 50 ? 'met' : 'not met'}` } : {}),
+      },
+    ];
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const sizes = (process.env.BENCH_OBSERVATION_SIZES ?? '1000000,10000000').split(',').map(Number);
+
+export const observationsSuite: BenchSuite = {
+  name: 'Observation store: import and region dashboard',
+  description:
+    'Generated long-format files of 1 million and 10 million values (about 6,500 practices under 106 CCGs and the 42 ICBs; each practice reports 6 of 40 ratio metrics, 12 data items, every month). ' +
+    'The import goes through the same code as `oversight import observations`; the baseline is a raw COPY of the same file into an unindexed table on the same database. ' +
+    'On PGlite the 10-million run uses a data directory on disk.',
+  async run(engine, fresh) {
+    const results: BenchResult[] = [];
+    await engine.close();
+    for (const size of sizes) {
+      const months = size >= 5_000_000 ? 129 : 84;
+      const practiceCount = Math.round(size / (itemsPerOrganisation * months));
+      const label = `${(size / 1_000_000).toFixed(0)}M`;
+      const open =
+        engine.name === 'PGlite' && size >= 5_000_000
+          ? async () => {
+              const dir = mkdtempSync(join(tmpdir(), 'oversight-bench-pglite-'));
+              const opened = await openPgliteBench(join(dir, 'data'));
+              return { ...opened, close: async () => (await opened.close(), rmSync(dir, { recursive: true, force: true })) };
+            }
+          : fresh;
+      results.push(...(await runSize(open, practiceCount, months, label)));
+    }
+    return results;
+  },
+};
