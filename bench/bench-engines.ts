@@ -15,15 +15,22 @@ export interface BenchEngine extends DatabaseHandle {
   raw(sqlText: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
 }
 
-function benchEngine(name: BenchEngine['name'], handle: DatabaseHandle, cleanup: () => Promise<void> = async () => undefined): BenchEngine {
+function benchEngine(
+  name: BenchEngine['name'],
+  handle: DatabaseHandle,
+  cleanup: () => Promise<void> = async () => undefined,
+): BenchEngine {
   return {
     ...handle,
     name,
-    copyCsv: (table, columns, chunks) => handle.bulkTransaction((session) => session.copyCsv(table, columns, chunks)),
+    copyCsv: (table, columns, chunks) =>
+      handle.bulkTransaction((session) => session.copyCsv(table, columns, chunks)),
     async raw(sqlText, params = []) {
       // Numbered placeholders ($1, $2…) become Kysely parameters.
       const parts = sqlText.split(/\$(\d+)/);
-      const pieces = parts.map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
+      const pieces = parts.map((part, index) =>
+        index % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`,
+      );
       return (await sql<Record<string, unknown>>`${sql.join(pieces, sql``)}`.execute(handle.db)).rows;
     },
     async close() {
@@ -35,7 +42,9 @@ function benchEngine(name: BenchEngine['name'], handle: DatabaseHandle, cleanup:
 
 /** In memory by default; a data directory for big loads (PGlite's WASM memory is limited). */
 export async function openPgliteBench(dataDir?: string): Promise<BenchEngine> {
-  const handle = dataDir ? await openDatabase({ kind: 'pglite', dataDir }, 'benchmark') : await openMemoryPglite();
+  const handle = dataDir
+    ? await openDatabase({ kind: 'pglite', dataDir }, 'benchmark')
+    : await openMemoryPglite();
   await bringUpToDate(handle.db);
   return benchEngine('PGlite', handle);
 }
@@ -59,7 +68,18 @@ export async function openPostgresBench(serverUrl: string): Promise<BenchEngine>
   url.pathname = `/${name}`;
   const handle = openPostgres(url.toString());
   await bringUpToDate(handle.db);
-  return benchEngine('PostgreSQL', handle, () => admin(`drop database if exists ${name} with (force)`));
+  return benchEngine('PostgreSQL', handle, async () => {
+    // An autovacuum worker (a superuser process) on the freshly loaded tables cannot be terminated
+    // by an ordinary role; it finishes or yields within seconds, so wait and try again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await admin(`drop database if exists ${name} with (force)`);
+      } catch (error) {
+        if (attempt >= 30 || (error as { code?: string }).code !== '42501') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  });
 }
 
 /** Milliseconds for one call. */
@@ -76,7 +96,11 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** p50/p95 of repeated calls, after warm-up. */
-export async function latency(work: () => Promise<unknown>, runs: number, warmUp = 3): Promise<{ p50: number; p95: number }> {
+export async function latency(
+  work: () => Promise<unknown>,
+  runs: number,
+  warmUp = 3,
+): Promise<{ p50: number; p95: number }> {
   for (let i = 0; i < warmUp; i += 1) await work();
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) times.push(await timeIt(work));

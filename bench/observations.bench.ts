@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { insertDataItem, insertMetric, insertMetricVersion } from '../src/db/metric.repository.js';
 import { openFileSource } from '../src/import/sources.js';
 import { openStatisticsFile } from '../src/import/statistics-files.js';
+import { getDashboard } from '../src/services/dashboard.service.js';
 import { rollupMetrics } from '../src/services/rollup.service.js';
 import { importStatistics } from '../src/services/statistics-import.service.js';
 import { periodsBetween } from '../src/domain/period.js';
@@ -16,7 +17,8 @@ import type { BenchResult, BenchSuite } from './report.js';
 /**
  * The observation store at scale: a long-format file of generated values for about 6,500 practices,
  * imported through the real importer (CSV parsing, validation, placement) against a raw COPY of the
- * same file into a plain table; then a region dashboard (40 metrics × 36 months) rolled up live.
+ * same file into a plain table; then a region dashboard (40 metrics × 36 months) from the roll-up cache,
+ * against the same dashboard rolled up live.
  */
 
 const itemCount = 80;
@@ -128,17 +130,43 @@ async function runSize(
     const rows = await writeObservationFile(path, practices.slice(0, practiceCount), months);
     const megabytes = statSync(path).size / 1024 / 1024;
 
-    await engine.raw('create table raw_observation (period date, org_code text, data_item text, value double precision)');
-    const copyMs = await timeIt(() => engine.copyCsv('raw_observation', ['period', 'org_code', 'data_item', 'value'], fileChunks(path)));
+    await engine.raw(
+      'create table raw_observation (period date, org_code text, data_item text, value double precision)',
+    );
+    const copyMs = await timeIt(() =>
+      engine.copyCsv('raw_observation', ['period', 'org_code', 'data_item', 'value'], fileChunks(path)),
+    );
 
     let summary: Awaited<ReturnType<typeof importStatistics>> | null = null;
     const importMs = await timeIt(async () => {
       const fetched = openFileSource(path);
       const file = await openStatisticsFile(fetched.csv, 'observations');
-      summary = await importStatistics(engine, file, { fileName: 'observations.csv', url: null, digest: fetched.digest });
+      summary = await importStatistics(engine, file, {
+        fileName: 'observations.csv',
+        url: null,
+        digest: fetched.digest,
+      });
     });
     const stored = (summary as Awaited<ReturnType<typeof importStatistics>> | null)?.stored.inserted ?? 0;
     if (stored !== rows) throw new Error(`stored ${stored} of ${rows} rows`);
+
+    // Second baseline: the database loading the very rows the import stored, already coded, into a
+    // table shaped and indexed like the store: what the import adds is reading, checking and placing.
+    await engine.raw('create table observation_copy (like observation including defaults)');
+    await engine.raw(
+      'create unique index observation_copy_key on observation_copy (code_id, item_id, period_type, period_start) where is_current',
+    );
+    const coded = await engine.raw(
+      "select string_agg(concat_ws(',', code_id, item_id, period_type, period_start, value, source_id), E'\\n') || E'\\n' as csv from observation",
+    );
+    const codedCsv = String(coded[0]?.csv ?? '');
+    const codedMs = await timeIt(() =>
+      engine.copyCsv(
+        'observation_copy',
+        ['code_id', 'item_id', 'period_type', 'period_start', 'value', 'source_id'],
+        [codedCsv],
+      ),
+    );
 
     const lastMonth = periodsBetween('month', '2015-04-01', '2099-01-01')[months - 1]?.start ?? '';
     const firstMonth = periodsBetween('month', '2015-04-01', '2099-01-01')[months - 36]?.start ?? '';
@@ -153,21 +181,55 @@ async function runSize(
         today: '2026-11-22',
       });
     const checked = await dashboard();
-    if (checked.series.length !== metricCount || checked.series[0]?.points.length !== 36) throw new Error('dashboard shape');
+    if (checked.series.length !== metricCount || checked.series[0]?.points.length !== 36)
+      throw new Error('dashboard shape');
     const live = await latency(dashboard, 10, 2);
-    const importRate = rows / (importMs / 1000);
+    const cachedDashboard = () =>
+      getDashboard(engine.db, {
+        aggregateCode: 'Y62',
+        metricCodes: metrics,
+        from: firstMonth,
+        to: lastMonth,
+        today: '2026-11-22',
+      });
+    const cachedCheck = await cachedDashboard();
+    // The cache must agree with the live engine before its speed means anything.
+    for (const [m, series] of cachedCheck.series.entries()) {
+      for (const [i, point] of series.points.entries()) {
+        const want = checked.series[m]?.points[i]?.value ?? null;
+        if ((point.value === null) !== (want === null) || Math.abs((point.value ?? 0) - (want ?? 0)) > 1e-9)
+          throw new Error(`cached dashboard differs at ${series.metric.code} ${point.period.start}`);
+      }
+    }
+    const cached = await latency(cachedDashboard, 50, 5);
+    const refresh = (summary as Awaited<ReturnType<typeof importStatistics>> | null)?.rollups;
+    const refreshMs = refresh?.durationMs ?? 0;
+    const importRate = rows / ((importMs - refreshMs) / 1000);
     const copyRate = rows / (copyMs / 1000);
     return [
       {
         name: `${label}: import of ${rows.toLocaleString('en-GB')} values (${megabytes.toFixed(0)} MB long-format CSV; parsed, validated, placed, one transaction)`,
-        value: `${(importMs / 1000).toFixed(1)} s, ${Math.round(importRate).toLocaleString('en-GB')} rows/s`,
+        value: `${((importMs - refreshMs) / 1000).toFixed(1)} s, ${Math.round(importRate).toLocaleString('en-GB')} rows/s`,
         baseline: `raw COPY of the same file into a plain table: ${(copyMs / 1000).toFixed(1)} s, ${Math.round(copyRate).toLocaleString('en-GB')} rows/s`,
         ratio: `${((importRate / copyRate) * 100).toFixed(0)} % of raw COPY speed (target ≥ 50 %)`,
       },
       {
-        name: `${label}: region dashboard, 40 metrics × 36 months for North West (${Math.round(practiceCount / 7).toLocaleString('en-GB')} practices on average per region), live roll-up with coverage`,
-        value: `p50 ${live.p50.toFixed(0)} ms, p95 ${live.p95.toFixed(0)} ms`,
-        ...(engine.name === 'PostgreSQL' ? { ratio: `target p95 ≤ 50 ms: ${live.p95 <= 50 ? 'met' : 'not met'}` } : {}),
+        name: `${label}: the same import against the database loading the already-coded rows into an identically indexed table`,
+        value: `${Math.round(importRate).toLocaleString('en-GB')} rows/s`,
+        baseline: `COPY of the coded rows: ${(codedMs / 1000).toFixed(1)} s, ${Math.round(rows / (codedMs / 1000)).toLocaleString('en-GB')} rows/s`,
+        ratio: `${((importRate / (rows / (codedMs / 1000))) * 100).toFixed(0)} %`,
+      },
+      {
+        name: `${label}: building the roll-up cache after the import (every metric, every aggregate, every month, each under its month's structure)`,
+        value: `${(refreshMs / 1000).toFixed(1)} s, ${(refresh?.rows ?? 0).toLocaleString('en-GB')} roll-up rows`,
+        baseline: `the import itself: ${((importMs - refreshMs) / 1000).toFixed(1)} s`,
+        ratio: `${((refreshMs / (importMs - refreshMs)) * 100).toFixed(0)} % of the import time again`,
+      },
+      {
+        name: `${label}: region dashboard, 40 metrics × 36 months for North West (${Math.round(practiceCount / 7).toLocaleString('en-GB')} practices on average per region), from the roll-up cache`,
+        value: `p50 ${cached.p50.toFixed(1)} ms, p95 ${cached.p95.toFixed(1)} ms`,
+        baseline: `the same dashboard rolled up live from the observations, with coverage: p50 ${live.p50.toFixed(0)} ms, p95 ${live.p95.toFixed(0)} ms`,
+        ratio: `${(live.p50 / cached.p50).toFixed(0)}× faster; target p95 ≤ 50 ms ${cached.p95 <= 50 ? 'met' : 'not met'}`,
       },
     ];
   } finally {
@@ -196,7 +258,10 @@ export const observationsSuite: BenchSuite = {
           ? async () => {
               const dir = mkdtempSync(join(tmpdir(), 'oversight-bench-pglite-'));
               const opened = await openPgliteBench(join(dir, 'data'));
-              return { ...opened, close: async () => (await opened.close(), rmSync(dir, { recursive: true, force: true })) };
+              return {
+                ...opened,
+                close: async () => (await opened.close(), rmSync(dir, { recursive: true, force: true })),
+              };
             }
           : fresh;
       results.push(...(await runSize(open, practiceCount, months, label)));

@@ -143,4 +143,79 @@ describe('the oversight command', () => {
     const missingReason = await cli.run('orgs', 'close', 'TC003', '--date', '2025-01-01');
     expect(missingReason.code).toBe(2);
   });
+
+  it('imports figures, quarantines an unknown code, and answers metric, league and dashboard questions', async () => {
+    for (const code of ['TM001', 'TM002']) {
+      const opened = await cli.run(
+        'orgs',
+        'open',
+        code,
+        '--name',
+        `CLI ${code} NHS Trust`,
+        '--kind',
+        'nhs-trust',
+        '--sector',
+        'acute',
+        '--parent',
+        'QWE',
+        '--date',
+        '2020-01-01',
+        '--reason',
+        'Test',
+      );
+      expect(opened.code).toBe(0);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'oversight-cli-metrics-'));
+    const file = join(dir, 'ae.csv');
+    writeFileSync(
+      file,
+      'period,org_code,total_attendances,attendances_over_4hours,total_emergency_admissions,emergency_admissions_over_4hours\n' +
+        '2024-01-01,TM001,1000,100,10,0\n2024-01-01,TM002,100,90,10,0\n2024-01-01,ZQ999,50,5,1,0\n',
+    );
+    const imported = await cli.json<{ rowsRead: number; quarantined: number }>('import', 'ae', file);
+    expect(imported.code).toBe(0);
+    expect(imported.body).toMatchObject({ rowsRead: 3 });
+
+    const held = await cli.json<Array<{ odsCode: string }>>('quarantine', 'list');
+    expect(held.body.map((c) => c.odsCode)).toEqual(['ZQ999']);
+
+    const metric = await cli.json<{
+      series: Array<{ points: Array<{ numerator: number; denominator: number; value: number }> }>;
+    }>('metric', 'ae_4h_all', '--org', 'QWE', '--from', '2024-01-01', '--to', '2024-01-01');
+    expect(metric.body.series[0]?.points[0]).toMatchObject({ numerator: 910, denominator: 1100 });
+
+    const league = await cli.json<{ rows: Array<{ odsCode: string; rank: number }> }>(
+      'league',
+      'ae_4h_all',
+      '--period',
+      '2024-01-01',
+    );
+    expect(league.body.rows.map((r) => [r.odsCode, r.rank])).toEqual([
+      ['TM001', 1],
+      ['TM002', 2],
+    ]);
+
+    const dashboard = await cli.json<{
+      series: Array<{ metric: { code: string }; points: Array<{ value: number | null; reported: number }> }>;
+    }>(
+      'dashboard',
+      'QWE',
+      '--metrics',
+      'ae_4h_all,ae_attendances',
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2024-01-01',
+    );
+    expect(dashboard.code).toBe(0);
+    const [fourHour, attendances] = dashboard.body.series;
+    expect(fourHour?.points[0]?.value).toBeCloseTo((910 / 1100) * 100, 10);
+    expect(attendances?.points[0]).toMatchObject({ value: 1100, reported: 2 });
+    const table = await cli.run('dashboard', 'QWE', '--metrics', 'ae_4h_all');
+    expect(table.stdout).toContain('82.7%');
+
+    const unknown = await cli.run('dashboard', 'ZZZ99');
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain('ZZZ99');
+  });
 });

@@ -164,8 +164,16 @@ export function openPostgres(url: string): DatabaseHandle {
       try {
         await client.query('begin');
         // A pool of one: Kysely's statements and the COPY share this client, so one transaction.
+        // Statements are queued one at a time, as pg asks of a single client.
+        let queue: Promise<unknown> = Promise.resolve();
+        const serialQuery = (...args: unknown[]) => {
+          const run = () => (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+          const next = queue.then(run, run);
+          queue = next.catch(() => undefined);
+          return next;
+        };
         const single = {
-          connect: async () => ({ query: client.query.bind(client), release: () => undefined }),
+          connect: async () => ({ query: serialQuery, release: () => undefined }),
           end: async () => undefined,
         };
         const sessionDb = new Kysely<Database>({

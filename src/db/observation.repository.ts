@@ -274,3 +274,26 @@ export async function latestPeriodForItems(
     .executeTakeFirst();
   return row?.latest ?? null;
 }
+
+export async function isObservationStoreEmpty(ex: Executor): Promise<boolean> {
+  const row = await ex
+    .selectFrom('observation')
+    .select(sql<number>`1`.as('one'))
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined;
+}
+
+/**
+ * A first load into an empty store builds the key index once at the end rather than row by row
+ * (about twice as fast). The index definition is the one in migration 0002.
+ */
+export async function withKeyIndexBuiltAfterLoad<T>(ex: Executor, load: () => Promise<T>): Promise<T> {
+  await sql`drop index observation_current_key`.execute(ex);
+  const result = await load();
+  await sql`
+    create unique index observation_current_key
+      on observation (code_id, item_id, period_type, period_start) where is_current
+  `.execute(ex);
+  return result;
+}

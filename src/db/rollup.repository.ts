@@ -27,6 +27,8 @@ export type RollupBucket = 'month' | 'quarter' | 'financial-year';
 
 export type RollupScope =
   | { kind: 'aggregates'; aggregateIds: number[]; groupByAggregate: boolean }
+  /** Every aggregate each code is placed in, grouped by aggregate (to fill the roll-up cache). */
+  | { kind: 'all-aggregates' }
   | { kind: 'unplaced'; rootId: number };
 
 export interface RollupRequest {
@@ -39,6 +41,16 @@ export interface RollupRequest {
   bucket: RollupBucket;
   /** Null: each month under the structure in force at its start; a date: everything under that date's structure. */
   structureDate: IsoDate | null;
+}
+
+interface RollupQueryRow {
+  aggregate_id: number | null;
+  metric_key: string;
+  bucket: string;
+  numerator: number | null;
+  denominator: number | null;
+  complete_codes: number[] | null;
+  incomplete_codes: number[] | null;
 }
 
 export interface RollupRow {
@@ -65,8 +77,8 @@ function bucketExpression(bucket: RollupBucket): RawBuilder<string> {
   }
 }
 
-export async function aggregateObservations(ex: Executor, request: RollupRequest): Promise<RollupRow[]> {
-  if (request.terms.length === 0) return [];
+/** The roll-up as one SQL query: rows of aggregate, metric key, bucket, sums and the codes that did and did not count. */
+function rollupQuery(request: RollupRequest): { query: RawBuilder<RollupQueryRow>; groupAggregate: boolean } {
   const itemIds = [...new Set(request.terms.map((t) => t.itemId))];
   const termRows = sql.join(
     request.terms.map(
@@ -83,7 +95,14 @@ export async function aggregateObservations(ex: Executor, request: RollupRequest
 
   let source: RawBuilder<unknown>;
   let groupAggregate: boolean;
-  if (request.scope.kind === 'aggregates') {
+  if (request.scope.kind === 'all-aggregates') {
+    groupAggregate = true;
+    source = sql`
+      select p.aggregate_id, o.code_id, o.item_id, o.period_start, o.value, ${bucket} as bucket
+      from code_placement p
+      join observation o on o.code_id = p.code_id and ${observationFilter}
+      where ${placed}`;
+  } else if (request.scope.kind === 'aggregates') {
     groupAggregate = request.scope.groupByAggregate;
     const aggregateColumn = groupAggregate ? sql`p.aggregate_id` : sql`null::integer`;
     const rows = sql`
@@ -118,15 +137,7 @@ export async function aggregateObservations(ex: Executor, request: RollupRequest
         )`;
   }
 
-  const result = await sql<{
-    aggregate_id: number | null;
-    metric_key: string;
-    bucket: string;
-    numerator: number | null;
-    denominator: number | null;
-    complete_codes: number[] | null;
-    incomplete_codes: number[] | null;
-  }>`
+  const query = sql<RollupQueryRow>`
     with terms (metric_key, item_id, num_coef, den_coef, required, valid_from, valid_to, rule) as (values ${termRows}),
     obs as (${source}),
     per_item as (
@@ -156,8 +167,14 @@ export async function aggregateObservations(ex: Executor, request: RollupRequest
            array_agg(code_id order by code_id) filter (where complete_items < required) as incomplete_codes
     from per_code
     group by aggregate_id, metric_key, bucket
-    order by aggregate_id, metric_key, bucket
-  `.execute(ex);
+  `;
+  return { query, groupAggregate };
+}
+
+export async function aggregateObservations(ex: Executor, request: RollupRequest): Promise<RollupRow[]> {
+  if (request.terms.length === 0) return [];
+  const { query, groupAggregate } = rollupQuery(request);
+  const result = await sql<RollupQueryRow>`${query} order by aggregate_id, metric_key, bucket`.execute(ex);
 
   return result.rows.map((row) => ({
     aggregateId: groupAggregate ? row.aggregate_id : null,
@@ -202,4 +219,154 @@ export async function listOrganisationIdsOfKindsAt(
     kind: row.kind,
     sector: row.sector,
   }));
+}
+
+/**
+ * Recomputes the cached monthly roll-ups of the given metric versions (metric key = metric id) for
+ * every aggregate, in a range of months, under each month's structure.
+ */
+export async function refreshMetricRollups(
+  ex: Executor,
+  terms: RollupTerm[],
+  from: IsoDate,
+  toExclusive: IsoDate,
+): Promise<number> {
+  const metricIds = [...new Set(terms.map((t) => Number(t.metricKey)))];
+  if (metricIds.length === 0) return 0;
+  await sql`
+    delete from metric_rollup
+    where metric_id = any(${metricIds}::integer[]) and period_start >= ${from}::date and period_start < ${toExclusive}::date
+  `.execute(ex);
+  // Months under their own structure: a code sits in one place for a whole month, so each code's
+  // figures are combined once and then summed into every aggregate it is placed in (a general
+  // roll-up cannot do this, as a quarter may straddle a move). Each current observation is one
+  // month of one item, so every term counts once.
+  const itemIds = [...new Set(terms.map((t) => t.itemId))];
+  const termRows = sql.join(
+    terms.map(
+      (t) =>
+        sql`(${Number(t.metricKey)}::integer, ${t.itemId}::integer, ${t.numeratorCoefficient}::float8, ${t.denominatorCoefficient}::float8, ${t.required}::integer, ${t.validFrom}::date, ${t.validTo}::date)`,
+    ),
+  );
+  const result = await sql`
+    insert into metric_rollup (aggregate_id, metric_id, period_start, numerator, denominator, reported, partial)
+    with terms (metric_id, item_id, num_coef, den_coef, required, valid_from, valid_to) as (values ${termRows}),
+    per_code as (
+      select o.code_id, t.metric_id, o.period_start,
+             sum(o.value * t.num_coef) as num, sum(o.value * t.den_coef) as den,
+             count(*) >= max(t.required) as complete
+      from observation o
+      join terms t on t.item_id = o.item_id and o.period_start >= t.valid_from and o.period_start < t.valid_to
+      where o.is_current and o.period_type = 'M' and o.item_id = any(${itemIds}::integer[])
+        and o.period_start >= ${from}::date and o.period_start < ${toExclusive}::date
+      group by o.code_id, t.metric_id, o.period_start
+    )
+    select p.aggregate_id, c.metric_id, c.period_start,
+           sum(c.num) filter (where c.complete), sum(c.den) filter (where c.complete),
+           count(*) filter (where c.complete), count(*) filter (where not c.complete)
+    from per_code c
+    join code_placement p on p.code_id = c.code_id and not p.partial
+      and p.valid_from <= c.period_start and (p.valid_to is null or p.valid_to > c.period_start)
+    group by p.aggregate_id, c.metric_id, c.period_start
+  `.execute(ex);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export interface CachedRollupRow {
+  metricId: number;
+  periodStart: IsoDate;
+  numerator: number | null;
+  denominator: number | null;
+  reported: number;
+  partial: number;
+}
+
+export async function listCachedRollups(
+  ex: Executor,
+  aggregateId: number,
+  metricIds: readonly number[],
+  from: IsoDate,
+  to: IsoDate,
+): Promise<CachedRollupRow[]> {
+  if (metricIds.length === 0) return [];
+  const rows = await ex
+    .selectFrom('metric_rollup')
+    .select(['metric_id', 'period_start', 'numerator', 'denominator', 'reported', 'partial'])
+    .where('aggregate_id', '=', aggregateId)
+    .where('metric_id', 'in', [...metricIds])
+    .where('period_start', '>=', from)
+    .where('period_start', '<=', to)
+    .orderBy('metric_id')
+    .orderBy('period_start')
+    .execute();
+  return rows.map((row) => ({
+    metricId: row.metric_id,
+    periodStart: row.period_start,
+    numerator: row.numerator,
+    denominator: row.denominator,
+    reported: row.reported,
+    partial: row.partial,
+  }));
+}
+
+export async function addPendingRollups(
+  ex: Executor,
+  ranges: ReadonlyArray<{ metricId: number; from: IsoDate; to: IsoDate }>,
+): Promise<void> {
+  if (ranges.length === 0) return;
+  await ex
+    .insertInto('rollup_pending')
+    .values(ranges.map((r) => ({ metric_id: r.metricId, period_from: r.from, period_to: r.to })))
+    .execute();
+}
+
+/** Pending refreshes, locked for this transaction (a second refresher waits rather than repeats the work). */
+export async function takePendingRollups(
+  ex: Executor,
+): Promise<Array<{ metricId: number; from: IsoDate; to: IsoDate }>> {
+  const result = await sql<{ metric_id: number; period_from: string; period_to: string }>`
+    delete from rollup_pending returning metric_id, period_from, period_to
+  `.execute(ex);
+  return result.rows.map((row) => ({ metricId: row.metric_id, from: row.period_from, to: row.period_to }));
+}
+
+export async function hasPendingRollups(ex: Executor): Promise<boolean> {
+  const row = await ex.selectFrom('rollup_pending').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The placement stamp the cache was built for, locking the row while a refresh decides what to do. */
+export async function lockRollupState(ex: Executor): Promise<string | null> {
+  await sql`insert into rollup_state (id, placement_stamp) values (1, '') on conflict (id) do nothing`.execute(
+    ex,
+  );
+  const result = await sql<{
+    placement_stamp: string;
+  }>`select placement_stamp from rollup_state where id = 1 for update`.execute(ex);
+  return result.rows[0]?.placement_stamp ?? null;
+}
+
+export async function readRollupStamp(ex: Executor): Promise<string | null> {
+  const row = await ex
+    .selectFrom('rollup_state')
+    .select('placement_stamp')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return row?.placement_stamp ?? null;
+}
+
+export async function saveRollupStamp(ex: Executor, stamp: string): Promise<void> {
+  await sql`update rollup_state set placement_stamp = ${stamp}, refreshed_at = now() where id = 1`.execute(
+    ex,
+  );
+}
+
+/** Fresh planner statistics for the tables roll-ups read, after a large load. */
+export async function analyseObservationStore(ex: Executor): Promise<void> {
+  await sql`analyze observation`.execute(ex);
+  await sql`analyze code_placement`.execute(ex);
+}
+
+export async function clearMetricRollups(ex: Executor): Promise<void> {
+  await sql`delete from metric_rollup`.execute(ex);
 }

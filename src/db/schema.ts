@@ -208,7 +208,33 @@ export interface PlacementStateTable {
   refreshed_at: Timestamp;
 }
 
+export interface MetricRollupTable {
+  aggregate_id: number;
+  metric_id: number;
+  period_start: string;
+  numerator: number | null;
+  denominator: number | null;
+  reported: number;
+  partial: number;
+}
+
+export interface RollupPendingTable {
+  id: Generated<number>;
+  metric_id: number;
+  period_from: string;
+  period_to: string;
+}
+
+export interface RollupStateTable {
+  id: number;
+  placement_stamp: string;
+  refreshed_at: Timestamp;
+}
+
 export interface Database {
+  metric_rollup: MetricRollupTable;
+  rollup_pending: RollupPendingTable;
+  rollup_state: RollupStateTable;
   data_item: DataItemTable;
   metric: MetricTable;
   metric_version: MetricVersionTable;

@@ -52,7 +52,8 @@ function iso(year: number, month: number, day: number): IsoDate {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-function addMonths(date: IsoDate, months: number): IsoDate {
+/** The same day some months later (or earlier, with a negative count). */
+export function addMonths(date: IsoDate, months: number): IsoDate {
   const { year, month, day } = parts(date);
   const index = year * 12 + (month - 1) + months;
   return iso(Math.floor(index / 12), (index % 12) + 1, day);

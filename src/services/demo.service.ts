@@ -16,6 +16,7 @@ import { periodContaining, periodTypeCodes } from '../domain/period.js';
 import { PeriodExtents } from '../domain/period-extent.js';
 import { generateDemoObservations } from './demo-metrics.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
+import { refreshRollupCache } from './dashboard.service.js';
 import { refreshPlacements } from './placement.service.js';
 import { conflict } from '../domain/errors.js';
 import { demoMarkerKey } from './dataset.service.js';
@@ -65,7 +66,7 @@ export async function loadDemoDataset(
     );
   }
   const plan = generateDemoPlan(options.seed);
-  return handle.bulkTransaction(async (session) => {
+  const summary = await handle.bulkTransaction(async (session) => {
     const ex = session.db;
     const total = plan.operations.length + 1;
     let done = 0;
@@ -132,6 +133,8 @@ export async function loadDemoDataset(
       observations: observations.length,
     };
   });
+  await refreshRollupCache(handle.db);
+  return summary;
 }
 
 async function applyOperation(

@@ -20,7 +20,14 @@ import { formatLongDate, type IsoDate } from '../domain/iso-date.js';
 import { itemsOf, metricValue, targetsFor, versionFor, type MetricTarget } from '../domain/metric.js';
 import { nationalBody } from '../domain/nhs-england-structure.js';
 import type { OrganisationKind } from '../domain/organisation.js';
-import { formatPeriod, nextPeriod, periodContaining, periodsBetween, type Period } from '../domain/period.js';
+import {
+  addMonths,
+  formatPeriod,
+  nextPeriod,
+  periodContaining,
+  periodsBetween,
+  type Period,
+} from '../domain/period.js';
 import { competitionRanks, quartileBand, quartiles } from '../stats/ranking.js';
 import {
   getMetricCatalogue,
@@ -101,19 +108,6 @@ export interface RollupResult {
 }
 
 const farFuture = '9999-12-31';
-
-function monthsEarlier(date: IsoDate, months: number): IsoDate {
-  let period = periodContaining('month', date);
-  for (let i = 0; i < months; i += 1) {
-    const [y, m] = period.start.split('-').map(Number);
-    const index = (y ?? 0) * 12 + ((m ?? 1) - 1) - 1;
-    period = {
-      type: 'month',
-      start: `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`,
-    };
-  }
-  return period.start;
-}
 
 /** The data items each metric version reads, with coefficients, valid over the periods the version covers. */
 export function termsFor(metric: MetricRecord, catalogue: MetricCatalogue): RollupTerm[] {
@@ -319,7 +313,11 @@ export async function rollupMetrics(db: Db, requested: RollupOptions): Promise<R
       metrics.flatMap((metric) => termsFor(metric, catalogue).map((term) => term.itemId)),
     )) ??
     periodContaining('month', requested.today).start;
-  const options = { ...requested, to, from: requested.from ?? monthsEarlier(to, 23) };
+  const options = {
+    ...requested,
+    to,
+    from: requested.from ?? addMonths(periodContaining('month', to).start, -23),
+  };
   validateRange(options.from, options.to);
   const structure = describeStructure(options.structure, options.today);
   const { description, ids, lifetime } = await resolveAggregate(

@@ -1,3 +1,4 @@
+import { analyseObservationStore } from '../db/rollup.repository.js';
 import type { DatabaseHandle } from '../db/database.js';
 import {
   completeImportRun,
@@ -6,8 +7,10 @@ import {
   extendObservationExtent,
   hasCurrentObservations,
   insertImportRun,
+  isObservationStoreEmpty,
   mergeObservationStage,
   observationCopyColumns,
+  withKeyIndexBuiltAfterLoad,
 } from '../db/observation.repository.js';
 import { insertQuarantinedRows, type QuarantinedRow } from '../db/quarantine.repository.js';
 import { ProblemList, type Problem } from '../domain/errors.js';
@@ -16,6 +19,7 @@ import { PeriodExtents } from '../domain/period-extent.js';
 import type { ParsedObservation, StatisticsFile } from '../domain/statistics-file.js';
 import { buildCodeClassifier } from './code-classifier.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
+import { markRollupsStale, refreshRollupCache } from './dashboard.service.js';
 import { refreshPlacements } from './placement.service.js';
 
 /**
@@ -55,10 +59,14 @@ export interface StatisticsImportSummary {
   ignoredColumns: readonly string[];
   loadPath: 'bulk' | 'merge';
   changed: boolean;
+  /** Milliseconds for the import itself (reading, checking, storing: one transaction). */
   durationMs: number;
+  /** The dashboards' roll-ups refreshed afterwards (null when nothing changed). */
+  rollups: { full: boolean; ranges: number; rows: number; durationMs: number } | null;
 }
 
 const batchSize = 20_000;
+const copySliceBytes = 32 * 1024 * 1024;
 
 /** Thrown to roll back an import that would change nothing (so not even its run is recorded). */
 class NothingChanged extends Error {
@@ -67,18 +75,15 @@ class NothingChanged extends Error {
   }
 }
 
-function toCsvLine(values: Array<string | number>): string {
-  return `${values.join(',')}\n`;
-}
-
 export async function importStatistics(
   handle: DatabaseHandle,
   file: StatisticsFile,
   meta: StatisticsImportMeta,
 ): Promise<StatisticsImportSummary> {
   const started = Date.now();
+  let summary: StatisticsImportSummary;
   try {
-    return await handle.bulkTransaction(async (session) => {
+    summary = await handle.bulkTransaction(async (session) => {
       const ex = session.db;
       const catalogue = await getMetricCatalogue(ex);
       // The long format names its item on each row: any catalogue item may appear.
@@ -119,88 +124,101 @@ export async function importStatistics(
       const codeIds = new Map<string, number>();
       const extents = new PeriodExtents<string>();
 
-      const flush = async () => {
-        if (batch.length === 0 || problems.count > 0) {
+      // Rows are coded in batches, and sent to the database in large slices: each COPY has a fixed cost.
+      let pending: string[] = [];
+      let pendingBytes = 0;
+      const send = async () => {
+        if (pending.length === 0) return;
+        await session.copyCsv(target, observationCopyColumns, pending);
+        pending = [];
+        pendingBytes = 0;
+      };
+      const flush = async (final = false) => {
+        if (problems.count > 0) {
           batch = [];
+          pending = [];
           return;
         }
-        const newCodes = [...new Set(batch.map((o) => o.odsCode))].filter((code) => !codeIds.has(code));
-        if (newCodes.length > 0)
-          for (const [code, id] of await ensureReportingCodes(ex, newCodes)) codeIds.set(code, id);
-        const lines = batch.map((o) =>
-          toCsvLine([
-            codeIds.get(o.odsCode) ?? 0,
-            itemIds.get(o.item) ?? 0,
-            periodTypeCodes.month,
-            o.periodStart,
-            o.value,
-            runId,
-          ]),
-        );
-        await session.copyCsv(target, observationCopyColumns, [lines.join('')]);
-        stored += batch.length;
-        batch = [];
+        if (batch.length > 0) {
+          const newCodes = [...new Set(batch.map((o) => o.odsCode))].filter((code) => !codeIds.has(code));
+          if (newCodes.length > 0)
+            for (const [code, id] of await ensureReportingCodes(ex, newCodes)) codeIds.set(code, id);
+          const month = periodTypeCodes.month;
+          let text = '';
+          for (const o of batch)
+            text += `${codeIds.get(o.odsCode) ?? 0},${itemIds.get(o.item) ?? 0},${month},${o.periodStart},${o.value},${runId}\n`;
+          pending.push(text);
+          pendingBytes += text.length;
+          stored += batch.length;
+          batch = [];
+        }
+        if (final || pendingBytes >= copySliceBytes) await send();
       };
 
-      for await (const rows of file.batches) {
-        for (const row of rows) {
-          rowsRead += 1;
-          if (row.problems.length > 0) {
-            problems.add(...row.problems);
-            continue;
-          }
-          if (keys.has(row.key)) {
-            problems.add({
-              file: meta.fileName,
-              row: row.line,
-              message: `This row repeats an earlier row for ${row.key.replaceAll('|', ', ')}. Remove the duplicate.`,
-            });
-            continue;
-          }
-          keys.add(row.key);
-          for (const column of row.blanks) blankCells[column] = (blankCells[column] ?? 0) + 1;
-          warningCount += row.warnings.length;
-          if (warnings.length < 20) warnings.push(...row.warnings.slice(0, 20 - warnings.length));
-          const unknownItem = row.observations.find((o) => !itemIds.has(o.item));
-          if (unknownItem) {
-            problems.add({
-              file: meta.fileName,
-              row: row.line,
-              column: 'data_item',
-              message: `"${unknownItem.item}" is not a data item in the catalogue. Check the code (see "oversight metrics --json" for the items).`,
-            });
-            continue;
-          }
-          for (const observation of row.observations) {
-            valuesRead += 1;
-            const placement = classify(observation.odsCode);
-            if (placement === 'unknown') {
-              quarantined.push({
-                odsCode: observation.odsCode,
-                orgName: observation.orgName,
-                itemId: itemIds.get(observation.item) ?? 0,
-                periodType: periodTypeCodes.month,
-                periodStart: observation.periodStart,
-                value: observation.value,
-                sourceId: runId,
-              });
-              const entry = quarantinedByCode.get(observation.odsCode) ?? {
-                name: observation.orgName,
-                values: 0,
-              };
-              entry.values += 1;
-              quarantinedByCode.set(observation.odsCode, entry);
+      const readAndLoad = async () => {
+        for await (const rows of file.batches) {
+          for (const row of rows) {
+            rowsRead += 1;
+            if (row.problems.length > 0) {
+              problems.add(...row.problems);
               continue;
             }
-            if (placement === 'successor') viaSuccessors.add(observation.odsCode);
-            extents.add(observation.item, observation.periodStart);
-            batch.push(observation);
+            if (keys.has(row.key)) {
+              problems.add({
+                file: meta.fileName,
+                row: row.line,
+                message: `This row repeats an earlier row for ${row.key.replaceAll('|', ', ')}. Remove the duplicate.`,
+              });
+              continue;
+            }
+            keys.add(row.key);
+            for (const column of row.blanks) blankCells[column] = (blankCells[column] ?? 0) + 1;
+            warningCount += row.warnings.length;
+            if (warnings.length < 20) warnings.push(...row.warnings.slice(0, 20 - warnings.length));
+            const unknownItem = row.observations.find((o) => !itemIds.has(o.item));
+            if (unknownItem) {
+              problems.add({
+                file: meta.fileName,
+                row: row.line,
+                column: 'data_item',
+                message: `"${unknownItem.item}" is not a data item in the catalogue. Check the code (see "oversight metrics --json" for the items).`,
+              });
+              continue;
+            }
+            for (const observation of row.observations) {
+              valuesRead += 1;
+              const placement = classify(observation.odsCode);
+              if (placement === 'unknown') {
+                quarantined.push({
+                  odsCode: observation.odsCode,
+                  orgName: observation.orgName,
+                  itemId: itemIds.get(observation.item) ?? 0,
+                  periodType: periodTypeCodes.month,
+                  periodStart: observation.periodStart,
+                  value: observation.value,
+                  sourceId: runId,
+                });
+                const entry = quarantinedByCode.get(observation.odsCode) ?? {
+                  name: observation.orgName,
+                  values: 0,
+                };
+                entry.values += 1;
+                quarantinedByCode.set(observation.odsCode, entry);
+                continue;
+              }
+              if (placement === 'successor') viaSuccessors.add(observation.odsCode);
+              extents.add(observation.item, observation.periodStart);
+              batch.push(observation);
+            }
           }
+          if (batch.length >= batchSize) await flush();
+          meta.onProgress?.(rowsRead);
         }
-        if (batch.length >= batchSize) await flush();
-        meta.onProgress?.(rowsRead);
-      }
-      await flush();
+        await flush(true);
+      };
+      // A first load into an empty store builds the key index once, at the end.
+      if (bulk && (await isObservationStoreEmpty(ex))) await withKeyIndexBuiltAfterLoad(ex, readAndLoad);
+      else await readAndLoad();
       meta.onProgress?.(rowsRead);
       if (rowsRead === 0) {
         problems.add({
@@ -218,6 +236,15 @@ export async function importStatistics(
           ...extent,
         })),
       );
+      const touched = extents.entries();
+      if (touched.length > 0) {
+        await markRollupsStale(
+          ex,
+          touched.map(([item]) => itemIds.get(item) ?? 0),
+          touched.reduce((min, [, e]) => (e.first < min ? e.first : min), touched[0]?.[1].first ?? ''),
+          touched.reduce((max, [, e]) => (e.last > max ? e.last : max), touched[0]?.[1].last ?? ''),
+        );
+      }
       const counts = bulk
         ? { inserted: stored, superseded: 0, unchanged: 0 }
         : await mergeObservationStage(ex);
@@ -245,6 +272,7 @@ export async function importStatistics(
         loadPath: bulk ? 'bulk' : 'merge',
         changed: counts.inserted + counts.superseded + newOrChanged > 0,
         durationMs: Date.now() - started,
+        rollups: null,
       };
       if (!summary.changed) throw new NothingChanged({ ...summary, importRunId: null });
       await refreshPlacements(ex);
@@ -255,4 +283,11 @@ export async function importStatistics(
     if (error instanceof NothingChanged) return { ...error.summary, durationMs: Date.now() - started };
     throw error;
   }
+  // The dashboards' roll-ups are brought up to date once the import has committed. A large load
+  // leaves the planner's statistics stale (autovacuum catches up minutes later, and PGlite has
+  // none), which turns the roll-up's joins into nested loops over millions of rows.
+  const refreshStarted = Date.now();
+  if (summary.stored.inserted >= 10_000) await analyseObservationStore(handle.db);
+  const rollups = await refreshRollupCache(handle.db);
+  return { ...summary, rollups: { ...rollups, durationMs: Date.now() - refreshStarted } };
 }

@@ -9,6 +9,7 @@ import type {
 } from '../api/organisations/organisation.schemas.js';
 import type {
   catalogueResponseSchema,
+  dashboardResponseSchema,
   importsResponseSchema,
   leagueResponseSchema,
   rollupResponseSchema,
@@ -31,6 +32,7 @@ export type MetricBody = CatalogueResponse['metrics'][number];
 export type RollupResponse = z.output<typeof rollupResponseSchema>;
 export type SeriesPoint = RollupResponse['series'][number]['points'][number];
 export type LeagueResponse = z.output<typeof leagueResponseSchema>;
+export type DashboardResponse = z.output<typeof dashboardResponseSchema>;
 export type ImportsResponse = z.output<typeof importsResponseSchema>;
 
 export interface SeriesParams {
@@ -130,5 +132,7 @@ export const api = {
   ) => getJson<LeagueResponse>(`/api/metrics/${encodeURIComponent(code)}/league${query(params)}`, signal),
   leagueCsvUrl: (code: string, params: { period: string; level: string; periodType?: string }) =>
     `/api/metrics/${encodeURIComponent(code)}/league.csv${query(params)}`,
+  dashboard: (params: { org: string; metrics?: string; from?: string; to?: string }, signal?: AbortSignal) =>
+    getJson<DashboardResponse>(`/api/dashboard${query({ ...params })}`, signal),
   imports: (signal?: AbortSignal) => getJson<ImportsResponse>('/api/imports', signal),
 };

@@ -94,6 +94,23 @@ describe('metrics API', () => {
     expect(fourHour.points[0].coverage.partial).toEqual(['TA003']);
   });
 
+  it('serves a dashboard from the pre-computed roll-ups, agreeing with the live roll-up', async () => {
+    const response = await app.inject({ url: '/api/dashboard?org=QKK&from=2024-01-01&to=2024-02-01' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.aggregate.code).toBe('QKK');
+    const fourHour = body.series.find((s: { metric: { code: string } }) => s.metric.code === 'ae_4h_all');
+    const [january, february] = fourHour.points;
+    expect(january).toMatchObject({ numerator: 1250, denominator: 1500, reported: 2, partial: 0 });
+    expect(january.value).toBeCloseTo((1250 / 1500) * 100, 10);
+    expect(february).toMatchObject({ numerator: 800, denominator: 1100, reported: 1 });
+    expect(january.targets.map((t: { value: number }) => t.value)).toEqual([95, 76]);
+    const unknown = await app.inject({ url: '/api/dashboard?org=ZZZ99' });
+    expect(unknown.statusCode).toBe(404);
+    const badMetric = await app.inject({ url: '/api/dashboard?org=QKK&metrics=nonsense' });
+    expect(badMetric.statusCode).toBe(404);
+  });
+
   it('ranks trusts in a league table with quartile bands and England', async () => {
     const body = (
       await app.inject({ url: '/api/metrics/ae_4h_all/league?period=2024-01-01&level=nhs-trust' })

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toCsv } from '../../domain/csv-export.js';
 import { metricDomainLabels, polarityLabels, type Metric } from '../../domain/metric.js';
+import { getDashboard } from '../../services/dashboard.service.js';
 import { getDatasetNotice } from '../../services/dataset.service.js';
 import { listImports } from '../../services/import-history.service.js';
 import { getMetricCatalogue, requireMetric } from '../../services/metric-catalogue.service.js';
@@ -10,6 +11,8 @@ import { getLeagueTable, rollupMetrics, type StructureMode } from '../../service
 import type { ApiContext } from '../api-context.js';
 import {
   catalogueResponseSchema,
+  dashboardQuerySchema,
+  dashboardResponseSchema,
   importsResponseSchema,
   leagueQuerySchema,
   leagueResponseSchema,
@@ -202,6 +205,34 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
           meta: await getDatasetNotice(db),
           ...result,
           series: result.series.map((s) => ({ ...s, metric: presentMetric(s.metric) })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/dashboard',
+      {
+        schema: {
+          summary:
+            'Monthly figures of many metrics for one organisation or aggregate, read from the pre-computed roll-ups (each month under the structure of its time)',
+          tags: ['metrics'],
+          querystring: dashboardQuerySchema,
+          response: { 200: dashboardResponseSchema },
+        },
+      },
+      async (request) => {
+        const { metrics, org, from, to } = request.query;
+        const dashboard = await getDashboard(db, {
+          aggregateCode: org ?? 'X24',
+          metricCodes: metrics === 'all' ? 'all' : metrics.split(',').map((c) => c.trim()),
+          from,
+          to,
+          today: today(),
+        });
+        return {
+          meta: await getDatasetNotice(db),
+          ...dashboard,
+          series: dashboard.series.map((s) => ({ ...s, metric: presentMetric(s.metric) })),
         };
       },
     );

@@ -239,3 +239,34 @@ export const peerGroupsResponseSchema = z.object({
     z.object({ code: z.string(), name: z.string(), description: z.string(), members: z.array(z.string()) }),
   ),
 });
+
+export const dashboardQuerySchema = z.object({
+  org: odsCodeParam.optional().describe('Organisation or aggregate (default England, X24)'),
+  metrics: z.string().default('all').describe('Comma-separated metric codes, or "all" (default)'),
+  from: isoDateParam.optional().describe('First month; default 35 months before the last'),
+  to: isoDateParam.optional().describe('Last month; default the latest month with figures'),
+});
+
+export const dashboardResponseSchema = z.object({
+  meta: metaSchema,
+  aggregate: z.object({ code: z.string(), name: z.string() }),
+  from: isoDateParam,
+  to: isoDateParam,
+  series: z.array(
+    z.object({
+      metric: metricSchema,
+      points: z.array(
+        z.object({
+          period: z.object({ type: z.enum(periodTypes), start: isoDateParam }),
+          label: z.string(),
+          value: z.number().nullable(),
+          numerator: z.number().nullable(),
+          denominator: z.number().nullable(),
+          reported: z.number().int().describe('Organisations that reported every item the metric needs'),
+          partial: z.number().int().describe('Organisations that reported some items but not all'),
+          targets: metricSchema.shape.targets,
+        }),
+      ),
+    }),
+  ),
+});

@@ -4,6 +4,7 @@ import { toCsv } from '../../domain/csv-export.js';
 import { invalidInput } from '../../domain/errors.js';
 import { todayIsoDate } from '../../domain/iso-date.js';
 import { metricDomainLabels, polarityLabels } from '../../domain/metric.js';
+import { getDashboard } from '../../services/dashboard.service.js';
 import { getMetricCatalogue } from '../../services/metric-catalogue.service.js';
 import { createPeerGroup, getPeerGroups } from '../../services/peer-group.service.js';
 import {
@@ -164,6 +165,61 @@ export function registerMetricCommands(program: Command): void {
             if (series.metric.caveat) printLine(`Note: ${series.metric.caveat}`);
             for (const note of result.notes) printLine(`Note: ${note}`);
             printTable(rows, Object.keys(rows[0] ?? { period: '' }));
+          });
+        } catch (error) {
+          reportError(error, options);
+        }
+      },
+    );
+
+  program
+    .command('dashboard')
+    .description(
+      'Every metric (or those named) for one organisation or aggregate: the latest month and a year before, from the pre-computed roll-ups',
+    )
+    .argument('[org]', 'ODS code (default England, X24)', parseOdsCode)
+    .option('--metrics <codes>', 'comma-separated metric codes (default all)')
+    .option('--from <date>', 'first month (default: 35 months before the last)', parseDateOption)
+    .option('--to <date>', 'last month (default: the latest month with figures)', parseDateOption)
+    .option('--json', 'print one JSON document')
+    .action(
+      async (
+        org: string | undefined,
+        options: { metrics?: string; from?: string; to?: string; json?: boolean },
+      ) => {
+        try {
+          await withDatabase('oversight dashboard', async ({ handle }) => {
+            const dashboard = await getDashboard(handle.db, {
+              aggregateCode: org ?? 'X24',
+              metricCodes: options.metrics ? options.metrics.split(',').map((c) => c.trim()) : 'all',
+              ...(options.from ? { from: options.from } : {}),
+              ...(options.to ? { to: options.to } : {}),
+              today: todayIsoDate(),
+            });
+            if (options.json) return printJson(dashboard);
+            printLine(
+              `${dashboard.aggregate.name} (${dashboard.aggregate.code}), each month under the structure of its time.`,
+            );
+            const rows = dashboard.series.flatMap(({ metric, points }) => {
+              const latestIndex = points.findLastIndex((p) => p.value !== null);
+              const latest = points[latestIndex];
+              if (!latest) return [];
+              const yearBefore = points[latestIndex - 12];
+              return [
+                {
+                  metric: metric.code,
+                  month: latest.label,
+                  value: format(latest.value, metric.unit),
+                  'a year before': yearBefore ? format(yearBefore.value, metric.unit) : null,
+                  reported: latest.reported,
+                },
+              ];
+            });
+            if (rows.length === 0) {
+              printLine('No figures in this range.');
+              return;
+            }
+            printTable(rows, ['metric', 'month', 'value', 'a year before', 'reported']);
           });
         } catch (error) {
           reportError(error, options);

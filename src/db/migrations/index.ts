@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as hierarchy from './0001-hierarchy.js';
 import * as metrics from './0002-metrics-and-observations.js';
+import * as rollups from './0003-metric-rollups.js';
 
 /**
  * Every migration, in order. Forward-only: there are no `down` steps; a mistake is mended by a new
@@ -9,4 +10,5 @@ import * as metrics from './0002-metrics-and-observations.js';
 export const migrations: Record<string, Migration> = {
   '0001-hierarchy': hierarchy,
   '0002-metrics-and-observations': metrics,
+  '0003-metric-rollups': rollups,
 };

@@ -15,10 +15,7 @@ function monthsBefore(date: string, months: number): string {
 export function LatestFigures({ code, asAt }: { code: string; asAt: string }) {
   const to = `${asAt.slice(0, 7)}-01`;
   const from = monthsBefore(to, 12);
-  const state = useApi(
-    (signal) => api.rollup({ metrics: 'all', org: code, from, to }, signal),
-    [code, from, to],
-  );
+  const state = useApi((signal) => api.dashboard({ org: code, from, to }, signal), [code, from, to]);
   if (state.status === 'loading') return <Loading what="the latest figures" />;
   if (state.status === 'error')
     return <p className="app-secondary">The latest figures could not be loaded: {state.error.message}</p>;
