@@ -20,7 +20,7 @@ export type DatabaseEngine = 'pglite' | 'postgres';
  */
 export interface BulkSession {
   db: Db;
-  /** COPY CSV text (given in chunks of whole lines) into a table, within the transaction. */
+  /** COPY CSV text (one string, or chunks of whole lines) into a table, within the transaction. */
   copyCsv(
     table: string,
     columns: readonly string[],
@@ -116,7 +116,8 @@ function wrapPglite(pglite: PGlite, description: string, unlock: () => void): Da
               slice = [];
               size = 0;
             };
-            for await (const chunk of chunks) {
+            // A string is iterable too, one character at a time: treat it as one chunk.
+            for await (const chunk of typeof chunks === 'string' ? [chunks] : chunks) {
               slice.push(chunk);
               size += chunk.length;
               if (size >= pgliteCopySliceBytes) await flush();

@@ -221,9 +221,62 @@ export async function listOrganisationIdsOfKindsAt(
   }));
 }
 
+function termValues(terms: RollupTerm[]) {
+  return sql.join(
+    terms.map(
+      (t) =>
+        sql`(${Number(t.metricKey)}::integer, ${t.itemId}::integer, ${t.numeratorCoefficient}::float8, ${t.denominatorCoefficient}::float8, ${t.required}::integer, ${t.validFrom}::date, ${t.validTo}::date)`,
+    ),
+  );
+}
+
+const placedOn = (p: string, date: string) =>
+  sql.raw(
+    `not ${p}.partial and ${p}.valid_from <= ${date} and (${p}.valid_to is null or ${p}.valid_to > ${date})`,
+  );
+
 /**
- * Recomputes the cached monthly roll-ups of the given metric versions (metric key = metric id) for
- * every aggregate, in a range of months, under each month's structure.
+ * Inserts cached roll-ups computed from the given observations (rows of code_id, item_id, period_start,
+ * value). Months under their own structure: a code sits in one place for a whole month, so each code's
+ * figures are combined once and then summed into every aggregate it is placed in (a general roll-up
+ * cannot do this, as a quarter may straddle a move). Each current observation is one month of one
+ * item, so every term counts once. `cells` limits the aggregates and months written.
+ */
+async function insertRollups(
+  ex: Executor,
+  terms: RollupTerm[],
+  observations: RawBuilder<unknown>,
+  cells: 'all' | 'rollup_cells',
+): Promise<number> {
+  const cellJoin =
+    cells === 'all'
+      ? sql``
+      : sql`join rollup_cells cell on cell.aggregate_id = p.aggregate_id and cell.period_start = c.period_start`;
+  const result = await sql`
+    insert into metric_rollup (aggregate_id, metric_id, period_start, numerator, denominator, reported, partial)
+    with terms (metric_id, item_id, num_coef, den_coef, required, valid_from, valid_to) as (values ${termValues(terms)}),
+    per_code as (
+      select o.code_id, t.metric_id, o.period_start,
+             sum(o.value * t.num_coef) as num, sum(o.value * t.den_coef) as den,
+             count(*) >= max(t.required) as complete
+      from (${observations}) o
+      join terms t on t.item_id = o.item_id and o.period_start >= t.valid_from and o.period_start < t.valid_to
+      group by o.code_id, t.metric_id, o.period_start
+    )
+    select p.aggregate_id, c.metric_id, c.period_start,
+           sum(c.num) filter (where c.complete), sum(c.den) filter (where c.complete),
+           count(*) filter (where c.complete), count(*) filter (where not c.complete)
+    from per_code c
+    join code_placement p on p.code_id = c.code_id and ${placedOn('p', 'c.period_start')}
+    ${cellJoin}
+    group by p.aggregate_id, c.metric_id, c.period_start
+  `.execute(ex);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Recomputes the cached monthly roll-ups of the given metrics (terms keyed by metric id) for every
+ * aggregate, in a range of months, under each month's structure.
  */
 export async function refreshMetricRollups(
   ex: Executor,
@@ -237,39 +290,93 @@ export async function refreshMetricRollups(
     delete from metric_rollup
     where metric_id = any(${metricIds}::integer[]) and period_start >= ${from}::date and period_start < ${toExclusive}::date
   `.execute(ex);
-  // Months under their own structure: a code sits in one place for a whole month, so each code's
-  // figures are combined once and then summed into every aggregate it is placed in (a general
-  // roll-up cannot do this, as a quarter may straddle a move). Each current observation is one
-  // month of one item, so every term counts once.
   const itemIds = [...new Set(terms.map((t) => t.itemId))];
-  const termRows = sql.join(
-    terms.map(
-      (t) =>
-        sql`(${Number(t.metricKey)}::integer, ${t.itemId}::integer, ${t.numeratorCoefficient}::float8, ${t.denominatorCoefficient}::float8, ${t.required}::integer, ${t.validFrom}::date, ${t.validTo}::date)`,
-    ),
+  return insertRollups(
+    ex,
+    terms,
+    sql`select code_id, item_id, period_start, value from observation
+        where is_current and period_type = 'M' and item_id = any(${itemIds}::integer[])
+          and period_start >= ${from}::date and period_start < ${toExclusive}::date`,
+    'all',
   );
+}
+
+/**
+ * The aggregates and months whose cached figures a change of placements affects: for every placement
+ * added, removed or changed since the cache last looked, the months in which that code has figures.
+ * Kept in a temporary table for this transaction; returns how many cells there are.
+ */
+export async function collectChangedPlacementCells(ex: Executor): Promise<number> {
+  await sql`
+    create temporary table if not exists rollup_cells (aggregate_id integer not null, period_start date not null)
+    on commit drop
+  `.execute(ex);
+  await sql`delete from rollup_cells`.execute(ex);
   const result = await sql`
-    insert into metric_rollup (aggregate_id, metric_id, period_start, numerator, denominator, reported, partial)
-    with terms (metric_id, item_id, num_coef, den_coef, required, valid_from, valid_to) as (values ${termRows}),
-    per_code as (
-      select o.code_id, t.metric_id, o.period_start,
-             sum(o.value * t.num_coef) as num, sum(o.value * t.den_coef) as den,
-             count(*) >= max(t.required) as complete
+    insert into rollup_cells (aggregate_id, period_start)
+    with changed as (
+      (select code_id, aggregate_id, valid_from, valid_to, partial from code_placement
+       except
+       select code_id, aggregate_id, valid_from, valid_to, partial from rollup_placement)
+      union all
+      (select code_id, aggregate_id, valid_from, valid_to, partial from rollup_placement
+       except
+       select code_id, aggregate_id, valid_from, valid_to, partial from code_placement)
+    ),
+        months as (
+      select distinct o.code_id, o.period_start
       from observation o
-      join terms t on t.item_id = o.item_id and o.period_start >= t.valid_from and o.period_start < t.valid_to
-      where o.is_current and o.period_type = 'M' and o.item_id = any(${itemIds}::integer[])
-        and o.period_start >= ${from}::date and o.period_start < ${toExclusive}::date
-      group by o.code_id, t.metric_id, o.period_start
+      where o.is_current and o.period_type = 'M' and o.code_id in (select code_id from changed)
+    ),
+    candidates as (
+      select distinct ch.code_id, ch.aggregate_id, m.period_start
+      from changed ch
+      join months m on m.code_id = ch.code_id and ch.valid_from <= m.period_start
+        and (ch.valid_to is null or ch.valid_to > m.period_start)
     )
-    select p.aggregate_id, c.metric_id, c.period_start,
-           sum(c.num) filter (where c.complete), sum(c.den) filter (where c.complete),
-           count(*) filter (where c.complete), count(*) filter (where not c.complete)
-    from per_code c
-    join code_placement p on p.code_id = c.code_id and not p.partial
-      and p.valid_from <= c.period_start and (p.valid_to is null or p.valid_to > c.period_start)
-    group by p.aggregate_id, c.metric_id, c.period_start
+    -- A changed row may only have been cut in two at a move: a cell counts only if whether the code
+    -- counts there that month differs.
+    select distinct c.aggregate_id, c.period_start
+    from candidates c
+    where exists (
+        select 1 from code_placement p
+        where p.code_id = c.code_id and p.aggregate_id = c.aggregate_id and ${placedOn('p', 'c.period_start')}
+      ) is distinct from exists (
+        select 1 from rollup_placement p
+        where p.code_id = c.code_id and p.aggregate_id = c.aggregate_id and ${placedOn('p', 'c.period_start')}
+      )
   `.execute(ex);
   return Number(result.numAffectedRows ?? 0);
+}
+
+/** Recomputes every metric in the cells collected by collectChangedPlacementCells. */
+export async function refreshRollupCells(ex: Executor, terms: RollupTerm[]): Promise<number> {
+  await sql`
+    delete from metric_rollup m using rollup_cells c
+    where m.aggregate_id = c.aggregate_id and m.period_start = c.period_start
+  `.execute(ex);
+  if (terms.length === 0) return 0;
+  const itemIds = [...new Set(terms.map((t) => t.itemId))];
+  return insertRollups(
+    ex,
+    terms,
+    sql`select o.code_id, o.item_id, o.period_start, o.value
+        from (select distinct p.code_id, c.period_start
+              from rollup_cells c
+              join code_placement p on p.aggregate_id = c.aggregate_id and ${placedOn('p', 'c.period_start')}) k
+        join observation o on o.code_id = k.code_id and o.period_start = k.period_start
+        where o.is_current and o.period_type = 'M' and o.item_id = any(${itemIds}::integer[])`,
+    'rollup_cells',
+  );
+}
+
+/** Records the placements the cache now reflects. */
+export async function snapshotRollupPlacements(ex: Executor): Promise<void> {
+  await sql`delete from rollup_placement`.execute(ex);
+  await sql`
+    insert into rollup_placement (code_id, aggregate_id, valid_from, valid_to, partial)
+    select code_id, aggregate_id, valid_from, valid_to, partial from code_placement
+  `.execute(ex);
 }
 
 export interface CachedRollupRow {
@@ -335,30 +442,36 @@ export async function hasPendingRollups(ex: Executor): Promise<boolean> {
   return row !== undefined;
 }
 
-/** The placement stamp the cache was built for, locking the row while a refresh decides what to do. */
-export async function lockRollupState(ex: Executor): Promise<string | null> {
-  await sql`insert into rollup_state (id, placement_stamp) values (1, '') on conflict (id) do nothing`.execute(
-    ex,
-  );
-  const result = await sql<{
-    placement_stamp: string;
-  }>`select placement_stamp from rollup_state where id = 1 for update`.execute(ex);
-  return result.rows[0]?.placement_stamp ?? null;
+export interface RollupState {
+  /** Digest of the metric definitions the cache was built with. */
+  digest: string;
+  /** The placement stamp at which the cache last took account of placements. */
+  placementStamp: string;
 }
 
-export async function readRollupStamp(ex: Executor): Promise<string | null> {
+/** The cache's state, locking its row while a refresh works; null when another refresh holds it and `wait` is false. */
+export async function lockRollupState(ex: Executor, wait: boolean): Promise<RollupState | null> {
+  const result = await sql<{ definitions_digest: string; placement_stamp: string }>`
+    select definitions_digest, placement_stamp from rollup_state where id = 1 for update ${wait ? sql`` : sql`skip locked`}
+  `.execute(ex);
+  const row = result.rows[0];
+  return row ? { digest: row.definitions_digest, placementStamp: row.placement_stamp } : null;
+}
+
+export async function readRollupState(ex: Executor): Promise<RollupState | null> {
   const row = await ex
     .selectFrom('rollup_state')
-    .select('placement_stamp')
+    .select(['definitions_digest', 'placement_stamp'])
     .where('id', '=', 1)
     .executeTakeFirst();
-  return row?.placement_stamp ?? null;
+  return row ? { digest: row.definitions_digest, placementStamp: row.placement_stamp } : null;
 }
 
-export async function saveRollupStamp(ex: Executor, stamp: string): Promise<void> {
-  await sql`update rollup_state set placement_stamp = ${stamp}, refreshed_at = now() where id = 1`.execute(
-    ex,
-  );
+export async function saveRollupState(ex: Executor, state: RollupState): Promise<void> {
+  await sql`
+    update rollup_state set definitions_digest = ${state.digest}, placement_stamp = ${state.placementStamp}, refreshed_at = now()
+    where id = 1
+  `.execute(ex);
 }
 
 /** Fresh planner statistics for the tables roll-ups read, after a large load. */

@@ -227,14 +227,24 @@ export interface RollupPendingTable {
 
 export interface RollupStateTable {
   id: number;
+  definitions_digest: string;
   placement_stamp: string;
   refreshed_at: Timestamp;
+}
+
+export interface RollupPlacementTable {
+  code_id: number;
+  aggregate_id: number;
+  valid_from: string;
+  valid_to: string | null;
+  partial: boolean;
 }
 
 export interface Database {
   metric_rollup: MetricRollupTable;
   rollup_pending: RollupPendingTable;
   rollup_state: RollupStateTable;
+  rollup_placement: RollupPlacementTable;
   data_item: DataItemTable;
   metric: MetricTable;
   metric_version: MetricVersionTable;

@@ -1,5 +1,6 @@
 import type { IsoDate } from './iso-date.js';
 import type { PeriodType } from './period.js';
+import { invalidInput } from './errors.js';
 
 /**
  * Data items and metrics. A data item is one collected number for an organisation and period
@@ -167,4 +168,22 @@ export function checkDefinition(definition: MetricDefinition, knownItems: Readon
   if (!Number.isFinite(definition.multiplier) || definition.multiplier <= 0)
     problems.push('The multiplier must be a positive number.');
   return problems;
+}
+
+/** A list of metric codes as typed (comma-separated, "all" for the catalogue): blanks and repeats dropped. */
+export function parseMetricList(text: string): string[] | 'all' {
+  if (text.trim().toLowerCase() === 'all') return 'all';
+  const codes = [
+    ...new Set(
+      text
+        .split(',')
+        .map((code) => code.trim())
+        .filter((code) => code !== ''),
+    ),
+  ];
+  if (codes.length === 0)
+    throw invalidInput('No metric was named.', [
+      { field: 'metrics', message: 'Give metric codes separated by commas (e.g. ae_4h_all), or "all".' },
+    ]);
+  return codes;
 }

@@ -6,12 +6,15 @@ import {
   addPendingRollups,
   analyseObservationStore,
   clearMetricRollups,
+  collectChangedPlacementCells,
   hasPendingRollups,
   listCachedRollups,
   lockRollupState,
-  readRollupStamp,
+  readRollupState,
   refreshMetricRollups,
-  saveRollupStamp,
+  refreshRollupCells,
+  saveRollupState,
+  snapshotRollupPlacements,
   takePendingRollups,
 } from '../db/rollup.repository.js';
 import { latestPeriodForItems } from '../db/observation.repository.js';
@@ -33,7 +36,7 @@ import {
   type MetricRecord,
 } from './metric-catalogue.service.js';
 import { ensurePlacements } from './placement.service.js';
-import { termsFor } from './rollup.service.js';
+import { termsFor, validateRange } from './rollup.service.js';
 
 /**
  * Dashboards read pre-computed monthly roll-ups (every metric, every aggregate, each month under its
@@ -72,45 +75,75 @@ export async function markRollupsStale(
 }
 
 export interface CacheRefresh {
+  /** Rebuilt from scratch (a metric definition changed, or the first build). */
   full: boolean;
+  /** Metrics refreshed for the months imports touched. */
   ranges: number;
+  /** Aggregate-months refreshed because placements changed. */
+  cells: number;
   rows: number;
+  /** Another refresh was under way; the cache was read as it stood. */
+  skipped: boolean;
 }
 
-/** What the cache was built from: the placements and every metric definition (a new version rebuilds it). */
-function cacheStamp(placements: string | null, catalogue: MetricCatalogue): string {
+const nothingToDo: CacheRefresh = { full: false, ranges: 0, cells: 0, rows: 0, skipped: false };
+
+/** A digest of every metric definition: a new version changes what every cached figure means. */
+function definitionsDigest(catalogue: MetricCatalogue): string {
   const definitions = catalogue.metrics.map((metric) => [
     metric.id,
     metric.versions.map((version) => [version.effectiveFrom, version.definition]),
   ]);
-  const digest = createHash('sha256').update(JSON.stringify(definitions)).digest('hex').slice(0, 16);
-  return `${placements ?? ''}|${digest}`;
+  return createHash('sha256').update(JSON.stringify(definitions)).digest('hex');
 }
 
-/** Brings the roll-up cache up to date; cheap when nothing changed. */
-export async function refreshRollupCache(db: Db): Promise<CacheRefresh> {
+/**
+ * Brings the roll-up cache up to date: cheap when nothing changed. `wait: false` (readers) serves the
+ * cache as it stands when another refresh holds it, rather than queueing behind it.
+ */
+export async function refreshRollupCache(db: Db, options: { wait?: boolean } = {}): Promise<CacheRefresh> {
   await ensurePlacements(db);
-  const current = cacheStamp(await readPlacementStamp(db), await getMetricCatalogue(db));
-  if ((await readRollupStamp(db)) === current && !(await hasPendingRollups(db)))
-    return { full: false, ranges: 0, rows: 0 };
+  const state = await readRollupState(db);
+  if (
+    state &&
+    state.digest === definitionsDigest(await getMetricCatalogue(db)) &&
+    state.placementStamp === ((await readPlacementStamp(db)) ?? '') &&
+    !(await hasPendingRollups(db))
+  )
+    return nothingToDo;
   return db.transaction().execute(async (trx) => {
-    const built = await lockRollupState(trx);
+    const locked = await lockRollupState(trx, options.wait ?? true);
+    if (!locked) return { ...nothingToDo, skipped: true };
     const catalogue = await getMetricCatalogue(trx);
-    const stamp = cacheStamp(await readPlacementStamp(trx), catalogue);
-    if (built !== stamp) {
+    const digest = definitionsDigest(catalogue);
+    const placementStamp = (await readPlacementStamp(trx)) ?? '';
+    const allTerms = rangeTerms(catalogue.metrics, catalogue);
+    if (locked.digest !== digest) {
       await analyseObservationStore(trx);
       await clearMetricRollups(trx);
       await takePendingRollups(trx);
-      const terms = rangeTerms(catalogue.metrics, catalogue);
       const last = await latestPeriodForItems(
         trx,
         catalogue.items.map((item) => item.id),
       );
       const rows = last
-        ? await refreshMetricRollups(trx, terms, earliest, nextPeriod({ type: 'month', start: last }).start)
+        ? await refreshMetricRollups(
+            trx,
+            allTerms,
+            earliest,
+            nextPeriod({ type: 'month', start: last }).start,
+          )
         : 0;
-      await saveRollupStamp(trx, stamp);
-      return { full: true, ranges: 1, rows };
+      await snapshotRollupPlacements(trx);
+      await saveRollupState(trx, { digest, placementStamp });
+      return { ...nothingToDo, full: true, rows };
+    }
+    let rows = 0;
+    let cells = 0;
+    if (locked.placementStamp !== placementStamp) {
+      cells = await collectChangedPlacementCells(trx);
+      if (cells > 0) rows += await refreshRollupCells(trx, allTerms);
+      await snapshotRollupPlacements(trx);
     }
     const pending = await takePendingRollups(trx);
     // Merge overlapping requests per metric into one span each.
@@ -127,19 +160,45 @@ export async function refreshRollupCache(db: Db): Promise<CacheRefresh> {
           : { from: range.from, to: range.to },
       );
     }
-    let rows = 0;
+    // Metrics with the same span (an import touches many) are refreshed together: one scan, not one each.
+    const bySpan = new Map<string, MetricRecord[]>();
     for (const [metricId, span] of spans) {
       const metric = catalogue.metrics.find((m) => m.id === metricId);
       if (!metric) continue;
+      const key = `${span.from}|${span.to}`;
+      bySpan.set(key, [...(bySpan.get(key) ?? []), metric]);
+    }
+    for (const [key, metrics] of bySpan) {
+      const [from = earliest, to = earliest] = key.split('|');
       rows += await refreshMetricRollups(
         trx,
-        rangeTerms([metric], catalogue),
-        span.from,
-        nextPeriod({ type: 'month', start: span.to }).start,
+        rangeTerms(metrics, catalogue),
+        from,
+        nextPeriod({ type: 'month', start: to }).start,
       );
     }
-    return { full: false, ranges: spans.size, rows };
+    await saveRollupState(trx, { digest, placementStamp });
+    return { ...nothingToDo, ranges: spans.size, cells, rows };
   });
+}
+
+export type CacheRefreshAfterWrite = CacheRefresh & { durationMs: number; error: string | null };
+
+/**
+ * Refreshes the cache after a write has committed. The write stands whatever happens here: a failure
+ * is reported, and the work stays pending for the next read to retry.
+ */
+export async function refreshRollupCacheAfterWrite(db: Db): Promise<CacheRefreshAfterWrite> {
+  const started = Date.now();
+  try {
+    return { ...(await refreshRollupCache(db)), durationMs: Date.now() - started, error: null };
+  } catch (error) {
+    return {
+      ...nothingToDo,
+      durationMs: Date.now() - started,
+      error: `The dashboards' figures could not be brought up to date (${error instanceof Error ? error.message : String(error)}); the next dashboard read tries again.`,
+    };
+  }
 }
 
 export interface DashboardPoint {
@@ -171,30 +230,34 @@ export async function getDashboard(
     today: IsoDate;
   },
 ): Promise<Dashboard> {
-  await refreshRollupCache(db);
+  await refreshRollupCache(db, { wait: false });
   const catalogue = await getMetricCatalogue(db);
   const metrics =
     options.metricCodes === 'all'
       ? catalogue.metrics
-      : options.metricCodes.map((code) => requireMetric(catalogue, code));
+      : [...new Set(options.metricCodes)].map((code) => requireMetric(catalogue, code));
+  if (metrics.length === 0)
+    throw invalidInput('No metric was named.', [{ field: 'metrics', message: 'Name at least one metric.' }]);
   const organisation = await findOrganisationByCode(db, options.aggregateCode);
   if (!organisation)
     throw notFound(
       `No organisation has ODS code ${options.aggregateCode}. Check the code, or search by name.`,
     );
-  const to =
+  const to = periodContaining(
+    'month',
     options.to ??
-    (await latestPeriodForItems(
-      db,
-      metrics.flatMap((metric) => rangeTerms([metric], catalogue).map((t) => t.itemId)),
-    )) ??
-    periodContaining('month', options.today).start;
-  const from = options.from ?? addMonths(periodContaining('month', to).start, -35);
-  if (from > to) {
-    throw invalidInput(`The range starts (${from}) after it ends (${to}).`, [
-      { field: 'from', message: 'Choose a start on or before the end.' },
-    ]);
-  }
+      (await latestPeriodForItems(
+        db,
+        metrics.flatMap((metric) => rangeTerms([metric], catalogue).map((t) => t.itemId)),
+      )) ??
+      options.today,
+  ).start;
+  // Months are read whole: a date in a month stands for the month.
+  const from = periodContaining(
+    'month',
+    options.from ?? addMonths(periodContaining('month', to).start, -35),
+  ).start;
+  validateRange(from, to);
   const months = periodsBetween('month', from, to);
   const rows = await listCachedRollups(
     db,

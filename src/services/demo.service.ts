@@ -16,7 +16,7 @@ import { periodContaining, periodTypeCodes } from '../domain/period.js';
 import { PeriodExtents } from '../domain/period-extent.js';
 import { generateDemoObservations } from './demo-metrics.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
-import { refreshRollupCache } from './dashboard.service.js';
+import { refreshRollupCacheAfterWrite, type CacheRefreshAfterWrite } from './dashboard.service.js';
 import { refreshPlacements } from './placement.service.js';
 import { conflict } from '../domain/errors.js';
 import { demoMarkerKey } from './dataset.service.js';
@@ -40,6 +40,7 @@ export interface DemoLoadSummary {
   operations: number;
   organisations: number;
   observations: number;
+  rollups: CacheRefreshAfterWrite;
 }
 
 /** True when the database holds nothing but NHS England's reference structure. */
@@ -133,8 +134,7 @@ export async function loadDemoDataset(
       observations: observations.length,
     };
   });
-  await refreshRollupCache(handle.db);
-  return summary;
+  return { ...summary, rollups: await refreshRollupCacheAfterWrite(handle.db) };
 }
 
 async function applyOperation(

@@ -22,6 +22,7 @@ import { PeriodExtents } from '../domain/period-extent.js';
 import { nationalBody } from '../domain/nhs-england-structure.js';
 import { openOrganisation, recordSuccession, type ChangeContext } from './hierarchy.service.js';
 import { refreshPlacements } from './placement.service.js';
+import { markRollupsStale } from './dashboard.service.js';
 
 export type { QuarantinedCode } from '../db/quarantine.repository.js';
 
@@ -64,6 +65,8 @@ async function releaseRows(ex: Executor, odsCode: string): Promise<number> {
     extents.entries().map(([itemId, extent]) => ({ itemId, periodType: 'M', ...extent })),
   );
   await deleteQuarantinedRowsForCode(ex, odsCode);
+  for (const [itemId, extent] of extents.entries())
+    await markRollupsStale(ex, [itemId], extent.first, extent.last);
   return rows.length;
 }
 

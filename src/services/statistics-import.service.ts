@@ -19,7 +19,11 @@ import { PeriodExtents } from '../domain/period-extent.js';
 import type { ParsedObservation, StatisticsFile } from '../domain/statistics-file.js';
 import { buildCodeClassifier } from './code-classifier.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
-import { markRollupsStale, refreshRollupCache } from './dashboard.service.js';
+import {
+  markRollupsStale,
+  refreshRollupCacheAfterWrite,
+  type CacheRefreshAfterWrite,
+} from './dashboard.service.js';
 import { refreshPlacements } from './placement.service.js';
 
 /**
@@ -62,7 +66,8 @@ export interface StatisticsImportSummary {
   /** Milliseconds for the import itself (reading, checking, storing: one transaction). */
   durationMs: number;
   /** The dashboards' roll-ups refreshed afterwards (null when nothing changed). */
-  rollups: { full: boolean; ranges: number; rows: number; durationMs: number } | null;
+  /** The dashboards' cache brought up to date after the import committed (null when nothing changed). */
+  rollups: CacheRefreshAfterWrite | null;
 }
 
 const batchSize = 20_000;
@@ -286,8 +291,8 @@ export async function importStatistics(
   // The dashboards' roll-ups are brought up to date once the import has committed. A large load
   // leaves the planner's statistics stale (autovacuum catches up minutes later, and PGlite has
   // none), which turns the roll-up's joins into nested loops over millions of rows.
-  const refreshStarted = Date.now();
+  const analyseStarted = Date.now();
   if (summary.stored.inserted >= 10_000) await analyseObservationStore(handle.db);
-  const rollups = await refreshRollupCache(handle.db);
-  return { ...summary, rollups: { ...rollups, durationMs: Date.now() - refreshStarted } };
+  const rollups = await refreshRollupCacheAfterWrite(handle.db);
+  return { ...summary, rollups: { ...rollups, durationMs: Date.now() - analyseStarted } };
 }

@@ -109,6 +109,14 @@ describe('metrics API', () => {
     expect(unknown.statusCode).toBe(404);
     const badMetric = await app.inject({ url: '/api/dashboard?org=QKK&metrics=nonsense' });
     expect(badMetric.statusCode).toBe(404);
+    const noMetric = await app.inject({ url: '/api/dashboard?org=QKK&metrics=,%20,' });
+    expect(noMetric.statusCode).toBe(400);
+    expect(noMetric.json().error.problems[0].field).toBe('metrics');
+    const repeated = await app.inject({
+      url: '/api/dashboard?org=QKK&metrics=ae_4h_all,ae_4h_all&from=2024-01-20&to=2024-01-20',
+    });
+    expect(repeated.json().series).toHaveLength(1);
+    expect(repeated.json().series[0].points[0].numerator).toBe(1250);
   });
 
   it('ranks trusts in a league table with quartile bands and England', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toCsv } from '../../domain/csv-export.js';
-import { metricDomainLabels, polarityLabels, type Metric } from '../../domain/metric.js';
+import { metricDomainLabels, parseMetricList, polarityLabels, type Metric } from '../../domain/metric.js';
 import { getDashboard } from '../../services/dashboard.service.js';
 import { getDatasetNotice } from '../../services/dataset.service.js';
 import { listImports } from '../../services/import-history.service.js';
@@ -185,11 +185,8 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const catalogue = await getMetricCatalogue(db);
-        const codes =
-          request.query.metrics === 'all'
-            ? catalogue.metrics.map((m) => m.code)
-            : request.query.metrics.split(',').map((c) => c.trim());
+        const listed = parseMetricList(request.query.metrics);
+        const codes = listed === 'all' ? (await getMetricCatalogue(db)).metrics.map((m) => m.code) : listed;
         const result = await rollupMetrics(db, {
           metricCodes: codes,
           aggregate: request.query.peerGroup
@@ -224,7 +221,7 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
         const { metrics, org, from, to } = request.query;
         const dashboard = await getDashboard(db, {
           aggregateCode: org ?? 'X24',
-          metricCodes: metrics === 'all' ? 'all' : metrics.split(',').map((c) => c.trim()),
+          metricCodes: parseMetricList(metrics),
           from,
           to,
           today: today(),

@@ -31,6 +31,7 @@ export function registerDemoCommand(program: Command): void {
             printLine(
               `Loaded the demo dataset (seed ${summary.seed}): ${summary.organisations} generated organisations, ${summary.operations} changes, ${summary.observations.toLocaleString('en-GB')} monthly figures.`,
             );
+            if (summary.rollups.error) process.stderr.write(`Warning: ${summary.rollups.error}\n`);
           } finally {
             progress.stop();
           }

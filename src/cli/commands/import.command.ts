@@ -206,4 +206,9 @@ function printStatisticsSummary(summary: StatisticsImportSummary): void {
   }
   if (summary.ignoredColumns.length > 0)
     printLine(`Not stored (recomputed from the beds instead): ${summary.ignoredColumns.join(', ')}.`);
+  if (summary.rollups?.error) process.stderr.write(`Warning: ${summary.rollups.error}\n`);
+  else if (summary.rollups)
+    printLine(
+      `Dashboards brought up to date in ${(summary.rollups.durationMs / 1000).toFixed(1)} s (${summary.rollups.rows.toLocaleString('en-GB')} roll-up rows).`,
+    );
 }

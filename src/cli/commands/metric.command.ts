@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { toCsv } from '../../domain/csv-export.js';
 import { invalidInput } from '../../domain/errors.js';
 import { todayIsoDate } from '../../domain/iso-date.js';
-import { metricDomainLabels, polarityLabels } from '../../domain/metric.js';
+import { metricDomainLabels, parseMetricList, polarityLabels } from '../../domain/metric.js';
 import { getDashboard } from '../../services/dashboard.service.js';
 import { getMetricCatalogue } from '../../services/metric-catalogue.service.js';
 import { createPeerGroup, getPeerGroups } from '../../services/peer-group.service.js';
@@ -191,7 +191,7 @@ export function registerMetricCommands(program: Command): void {
           await withDatabase('oversight dashboard', async ({ handle }) => {
             const dashboard = await getDashboard(handle.db, {
               aggregateCode: org ?? 'X24',
-              metricCodes: options.metrics ? options.metrics.split(',').map((c) => c.trim()) : 'all',
+              metricCodes: options.metrics === undefined ? 'all' : parseMetricList(options.metrics),
               ...(options.from ? { from: options.from } : {}),
               ...(options.to ? { to: options.to } : {}),
               today: todayIsoDate(),

@@ -35,6 +35,24 @@ export function AboutPage() {
         new organisations are imported. Sectors of NHS trusts are not in the ODS extract: they are derived
         from the trust name where it makes them plain, and otherwise shown as not known.
       </p>
+      <h2>Performance figures</h2>
+      <p>
+        Published statistics (A&amp;E attendances and 4-hour waits, general and acute and critical care beds,
+        referral to treatment waits) are imported as published, with the file, its web address and a
+        fingerprint recorded for every figure. A figure revised by a later file is kept alongside the one it
+        replaces. Figures for organisation codes this service does not know are held back, not dropped or
+        guessed, until someone says which organisation succeeded the code or that it is an independent
+        provider.
+      </p>
+      <p>
+        Percentages for an ICB, a region or England are calculated from the summed numerators and denominators
+        of the organisations that reported everything the measure needs, never by averaging their percentages,
+        and each figure says who did not report. Figures can be read under the structure of their own month,
+        of a chosen date, or of today. The referral to treatment figures add every part type together, so they
+        are not the official waiting-list measure. Where a measure’s definition changed (for example the
+        A&amp;E series from April 2021 gives all department types together), each period uses the definition
+        of its time and the page says so.
+      </p>
       <h2>Demonstration data</h2>
       <p>
         A new installation starts with a generated demonstration dataset: the real regions and ICBs, with
