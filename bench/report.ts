@@ -16,11 +16,14 @@ export interface BenchSuite {
   run(engine: BenchEngine, fresh: () => Promise<BenchEngine>): Promise<BenchResult[]>;
 }
 
+/** One suite on one engine; kept in docs/benchmarks.json so a partial run can replace just its part. */
 export interface SuiteOutcome {
-  suite: BenchSuite;
+  suite: string;
+  description: string;
   engine: string;
   results: BenchResult[];
   seconds: number;
+  ranAt: string;
 }
 
 export function machineDescription(serverVersion: string | null): string {
@@ -28,7 +31,7 @@ export function machineDescription(serverVersion: string | null): string {
   return [
     `- Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${platform()} ${release()}`,
     `- Node ${process.version}; PGlite (PostgreSQL 18, WASM) in memory${serverVersion ? `; PostgreSQL server ${serverVersion} on loopback` : '; no PostgreSQL server was configured (set BENCH_DATABASE_URL)'}`,
-    `- Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Figures are from one run on a shared machine: compare ratios, not absolute times.`,
+    '- Figures are from one run on a shared machine (each section says when): compare ratios, not absolute times.',
   ].join('\n');
 }
 
@@ -44,10 +47,11 @@ export function renderReport(outcomes: SuiteOutcome[], serverVersion: string | n
   ];
   const suites = [...new Set(outcomes.map((o) => o.suite))];
   for (const suite of suites) {
-    lines.push(`## ${suite.name}`, '', suite.description, '');
+    const described = outcomes.find((o) => o.suite === suite);
+    lines.push(`## ${suite}`, '', described?.description ?? '', '');
     for (const outcome of outcomes.filter((o) => o.suite === suite)) {
       lines.push(
-        `### ${outcome.engine} (${outcome.seconds.toFixed(0)} s)`,
+        `### ${outcome.engine} (${outcome.seconds.toFixed(0)} s, run ${outcome.ranAt.slice(0, 16).replace('T', ' ')} UTC)`,
         '',
         '| Measure | Result | Baseline | Ratio |',
         '| --- | --- | --- | --- |',

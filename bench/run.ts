@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openPgliteBench, openPostgresBench, type BenchEngine } from './bench-engines.js';
 import { hierarchySuite } from './hierarchy.bench.js';
 import { observationsSuite } from './observations.bench.js';
@@ -6,7 +6,8 @@ import { renderReport, type BenchSuite, type SuiteOutcome } from './report.js';
 
 /**
  * `npm run bench`: every suite on PGlite, and on PostgreSQL when BENCH_DATABASE_URL (or
- * TEST_DATABASE_URL) names a server; results go to docs/benchmarks.md. `--only <suite>` narrows it.
+ * TEST_DATABASE_URL) names a server; results go to docs/benchmarks.md (and .json). `--only <suite>` and
+ * `--engine pglite|postgresql` narrow a run, replacing only their sections of the last report.
  */
 const suites: BenchSuite[] = [hierarchySuite, observationsSuite];
 
@@ -17,10 +18,15 @@ const engines: Array<{ name: string; open: () => Promise<BenchEngine> }> = [
 ];
 if (serverUrl) engines.push({ name: 'PostgreSQL', open: () => openPostgresBench(serverUrl) });
 
+const engineFilter = process.argv.includes('--engine')
+  ? process.argv[process.argv.indexOf('--engine') + 1]?.toLowerCase()
+  : undefined;
 const outcomes: SuiteOutcome[] = [];
 let serverVersion: string | null = null;
 for (const suite of suites.filter((s) => !only || s.name.toLowerCase().includes(only.toLowerCase()))) {
-  for (const { name, open } of engines) {
+  for (const { name, open } of engines.filter(
+    (e) => !engineFilter || e.name.toLowerCase() === engineFilter,
+  )) {
     console.error(`Running "${suite.name}" on ${name}…`);
     const engine = await open();
     const start = Date.now();
@@ -29,7 +35,14 @@ for (const suite of suites.filter((s) => !only || s.name.toLowerCase().includes(
         serverVersion = String((await engine.raw('show server_version'))[0]?.server_version ?? '');
       }
       const results = await suite.run(engine, open);
-      outcomes.push({ suite, engine: name, results, seconds: (Date.now() - start) / 1000 });
+      outcomes.push({
+        suite: suite.name,
+        description: suite.description,
+        engine: name,
+        results,
+        seconds: (Date.now() - start) / 1000,
+        ranAt: new Date().toISOString(),
+      });
       for (const result of results)
         console.error(
           `  ${result.name}: ${result.skipped ?? result.value ?? ''}${result.ratio ? ` (${result.ratio})` : ''}`,
@@ -39,5 +52,22 @@ for (const suite of suites.filter((s) => !only || s.name.toLowerCase().includes(
     }
   }
 }
-writeFileSync('docs/benchmarks.md', renderReport(outcomes, serverVersion));
-console.error('Wrote docs/benchmarks.md');
+
+// A partial run (--only, --engine) replaces its own sections and keeps the rest of the last full report.
+const stored = 'docs/benchmarks.json';
+const previous: { serverVersion: string | null; outcomes: SuiteOutcome[] } =
+  (only || engineFilter) && existsSync(stored)
+    ? (JSON.parse(readFileSync(stored, 'utf8')) as { serverVersion: string | null; outcomes: SuiteOutcome[] })
+    : { serverVersion: null, outcomes: [] };
+const merged = [
+  ...previous.outcomes.map(
+    (old) => outcomes.find((o) => o.suite === old.suite && o.engine === old.engine) ?? old,
+  ),
+  ...outcomes.filter(
+    (o) => !previous.outcomes.some((old) => old.suite === o.suite && old.engine === o.engine),
+  ),
+];
+const version = serverVersion ?? previous.serverVersion;
+writeFileSync(stored, `${JSON.stringify({ serverVersion: version, outcomes: merged }, null, 2)}\n`);
+writeFileSync('docs/benchmarks.md', renderReport(merged, version));
+console.error('Wrote docs/benchmarks.md and docs/benchmarks.json');
