@@ -1,3 +1,4 @@
+import { systemActor } from '../src/domain/audit.js';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -154,6 +155,7 @@ async function runSize(
         fileName: 'observations.csv',
         url: null,
         digest: fetched.digest,
+        actor: systemActor,
       });
     });
     const stored = (summary as Awaited<ReturnType<typeof importStatistics>> | null)?.stored.inserted ?? 0;
@@ -249,6 +251,7 @@ async function runSize(
         fileName: 'next-month.csv',
         url: null,
         digest: fetched.digest,
+        actor: systemActor,
       });
     });
     const nextRefresh = (nextSummary as Awaited<ReturnType<typeof importStatistics>> | null)?.rollups;
@@ -256,7 +259,7 @@ async function runSize(
     const [fromSystem, toSystem] = referenceSystems;
     await reparentOrganisation(
       engine.db,
-      { source: 'benchmark', provenance: 'manual' },
+      { source: 'benchmark', provenance: 'manual', actor: systemActor },
       {
         odsCode: practices[1] ?? '',
         parentCode: toSystem?.code ?? '',

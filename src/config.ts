@@ -9,6 +9,20 @@ export interface Config {
   host: string;
   database: DatabaseTarget;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** The address people use to reach the service (redirects back from an identity provider). */
+  publicUrl: string;
+  /** Session cookies only over HTTPS: on whenever the public address is https. */
+  secureCookies: boolean;
+  /** Sign-in through an OpenID Connect provider (CIS2, Entra ID); null when not configured. */
+  oidc: OidcSettings | null;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The button text: "Sign in with …". */
+  label: string;
 }
 
 const environmentSchema = z.object({
@@ -21,6 +35,11 @@ const environmentSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   OVERSIGHT_DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_LABEL: z.string().min(1).max(60).default('NHS Care Identity'),
 });
 
 /** Reads and validates the environment once, at start-up; a bad setting stops the process with a clear message. */
@@ -34,6 +53,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new AppError('invalid-input', 'The configuration in the environment is not valid.', problems);
   }
   const env = parsed.data;
+  const oidcParts = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+  if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+    throw new AppError('invalid-input', 'OpenID Connect sign-in is only partly configured.', [
+      {
+        field: 'OIDC_ISSUER',
+        message: 'Set all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none of them.',
+      },
+    ]);
+  }
+  const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '');
   return {
     port: env.PORT,
     host: env.HOST,
@@ -41,6 +70,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       ? { kind: 'postgres', url: env.DATABASE_URL }
       : { kind: 'pglite', dataDir: env.OVERSIGHT_DATA_DIR },
     logLevel: env.LOG_LEVEL,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https:'),
+    oidc:
+      env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+        ? {
+            issuer: env.OIDC_ISSUER,
+            clientId: env.OIDC_CLIENT_ID,
+            clientSecret: env.OIDC_CLIENT_SECRET,
+            label: env.OIDC_LABEL,
+          }
+        : null,
   };
 }
 

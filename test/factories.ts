@@ -1,4 +1,5 @@
 import type { Executor } from '../src/db/database.js';
+import { systemActor } from '../src/domain/audit.js';
 import type { TrustSector } from '../src/domain/organisation.js';
 import {
   openOrganisation,
@@ -6,7 +7,7 @@ import {
   type NewOrganisation,
 } from '../src/services/hierarchy.service.js';
 
-export const testContext: ChangeContext = { source: 'test', provenance: 'manual' };
+export const testContext: ChangeContext = { source: 'test', provenance: 'manual', actor: systemActor };
 
 let sequence = 0;
 

@@ -1,3 +1,4 @@
+import { systemActor } from '../src/domain/audit.js';
 import type { DatabaseHandle } from '../src/db/database.js';
 import { csvSourceFromPath } from '../src/import/csv-file.js';
 import { parseOdsFile } from '../src/import/ods-files.js';
@@ -15,7 +16,7 @@ export async function importSharedOds(handle: DatabaseHandle): Promise<void> {
       parseOdsFile(csvSourceFromPath(sharedDataPath(f))),
     ),
   );
-  await importOdsFiles(handle.db, files, { effectiveDate: '2021-11-30' });
+  await importOdsFiles(handle.db, files, { effectiveDate: '2021-11-30', actor: systemActor });
 }
 
 /** Imports a statistics file (from shared/data, or any path) the way the CLI does. */
@@ -26,5 +27,10 @@ export async function importStatisticsFile(
 ): Promise<StatisticsImportSummary> {
   const fetched = openFileSource(path);
   const file = await openStatisticsFile(fetched.csv, source);
-  return importStatistics(handle, file, { fileName: fetched.csv.label, url: null, digest: fetched.digest });
+  return importStatistics(handle, file, {
+    fileName: fetched.csv.label,
+    url: null,
+    digest: fetched.digest,
+    actor: systemActor,
+  });
 }

@@ -1,5 +1,6 @@
 import type { Db, DatabaseEngine } from '../db/database.js';
 import type { IsoDate } from '../domain/iso-date.js';
+import type { OidcClient } from '../services/oidc.service.js';
 
 /** What every route needs, passed explicitly rather than imported: the database and the clock. */
 export interface ApiContext {
@@ -7,4 +8,8 @@ export interface ApiContext {
   engine: DatabaseEngine;
   /** Today's date; tests fix it so "as now" answers do not drift. */
   today: () => IsoDate;
+  /** Sign-in through an identity provider, when one is configured. */
+  oidc?: OidcClient | null;
+  /** Session cookies marked Secure (the service is reached over HTTPS). */
+  secureCookies?: boolean;
 }

@@ -11,6 +11,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   'database-in-use': 503,
   unauthenticated: 401,
   forbidden: 403,
+  'too-many-requests': 429,
 };
 
 export interface ErrorBody {
@@ -51,6 +52,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply
         .status(409)
         .send({ error: { code: 'conflict', message: conflict, problems: [], requestId } });
+    }
+    if (error.statusCode === 429) {
+      return reply.status(429).send({
+        error: {
+          code: 'too-many-requests',
+          message: `Too many attempts. ${error.message.replace(/^Rate limit exceeded, /, 'Wait and ')}.`,
+          problems: [],
+          requestId,
+        },
+      });
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply.status(error.statusCode).send({

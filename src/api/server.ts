@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -11,11 +13,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { getDatasetNotice } from '../services/dataset.service.js';
+import { accessRoutes } from './access/access.routes.js';
 import type { ApiContext } from './api-context.js';
+import { registerAuthentication } from './auth/authentication.js';
 import { registerErrorHandling } from './error-handler.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { metricRoutes } from './metrics/metric.routes.js';
 import { organisationRoutes } from './organisations/organisation.routes.js';
+import { submissionRoutes } from './submissions/submission.routes.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultWebRoot = join(repoRoot, 'dist', 'web');
@@ -45,6 +50,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        // Charts set style attributes; scripts and everything else come only from this site.
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    // Served over plain HTTP on a laptop by default; HSTS belongs to the HTTPS front end.
+    hsts: false,
+  });
+  await app.register(fastifyRateLimit, { global: false });
 
   const version = packageVersion();
   await app.register(fastifySwagger, {
@@ -56,18 +75,41 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           'The effective-dated NHS hierarchy (England, regions, ICBs, trusts), with as-at and as-now views. ' +
           'Every response says whether it shows generated demonstration data (meta.demoData).',
       },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'oversight_session' },
+          machineToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'ovs_<id>_<secret>, for submitting returns',
+          },
+        },
+      },
       tags: [
         { name: 'organisations', description: 'Organisations, their paths and histories' },
         { name: 'hierarchy', description: 'The tree and its events' },
         { name: 'metrics', description: 'The metric catalogue, roll-ups and league tables' },
         { name: 'imports', description: 'Imports of published files and the quarantine' },
+        { name: 'returns', description: 'Returns submitted by organisations, and who may see them' },
+        {
+          name: 'access',
+          description:
+            'Sign-in (a session cookie, with an x-csrf-token header on changes) or a machine token (Authorization: Bearer); accounts, grants and the audit trail',
+        },
         { name: 'meta', description: 'About this service' },
       ],
     },
     transform: jsonSchemaTransform,
   });
 
-  const context: ApiContext = { db: options.db, engine: options.engine, today: options.today };
+  const context: ApiContext = {
+    db: options.db,
+    engine: options.engine,
+    today: options.today,
+    oidc: options.oidc ?? null,
+    secureCookies: options.secureCookies ?? false,
+  };
+  await registerAuthentication(app, context);
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/api/')) {
       reply.header('x-request-id', String(request.id));
@@ -79,6 +121,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(metaRoutes(context, version));
   await app.register(organisationRoutes(context));
   await app.register(metricRoutes(context));
+  await app.register(accessRoutes(context));
+  await app.register(submissionRoutes(context));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const webRoot = options.webRoot && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : null;

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnvironment, type CliEnvironment } from '../../test/cli-runner.js';
 import { hasSharedData, sharedDataPath } from '../../test/shared-data.js';
@@ -217,5 +218,99 @@ describe('the oversight command', () => {
     const unknown = await cli.run('dashboard', 'ZZZ99');
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain('ZZZ99');
+  });
+
+  it('manages accounts and machine tokens, and verifies the audit chain (exit 10 when tampered with)', async () => {
+    const created = await cli.runWithInput(
+      'a long enough passphrase\n',
+      'users',
+      'create',
+      '--email',
+      'lead@nhs.test',
+      '--name',
+      'Ida Lead',
+      '--password-stdin',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const weak = await cli.runWithInput(
+      'short\n',
+      'users',
+      'create',
+      '--email',
+      'w@nhs.test',
+      '--name',
+      'W',
+      '--password-stdin',
+    );
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toContain('12 characters');
+    const granted = await cli.json<{ roles: Array<{ role: string; scope: { odsCode: string } }> }>(
+      'users',
+      'grant',
+      'lead@nhs.test',
+      '--role',
+      'icb-lead',
+      '--scope',
+      'QKK',
+    );
+    expect(granted.code).toBe(0);
+    expect(granted.body.roles).toEqual([
+      expect.objectContaining({ role: 'icb-lead', scope: expect.objectContaining({ odsCode: 'QKK' }) }),
+    ]);
+    const wrongScope = await cli.run(
+      'users',
+      'grant',
+      'lead@nhs.test',
+      '--role',
+      'icb-lead',
+      '--scope',
+      'Y56',
+    );
+    expect(wrongScope.code).toBe(2);
+    expect(wrongScope.stderr).toMatch(/ICB/);
+    const token = await cli.json<{ token: string; details: { id: number; templates: string[] } }>(
+      'tokens',
+      'create',
+      '--name',
+      'Feed',
+      '--org',
+      'QKK',
+      '--templates',
+      'ae-monthly,beds-daily',
+    );
+    expect(token.body.token).toMatch(/^ovs_\d+_/);
+    expect(token.body.details.templates).toEqual(['ae-monthly', 'beds-daily']);
+    const tokens = await cli.json<Array<{ status: string }>>('tokens', 'list');
+    expect(JSON.stringify(tokens.body)).not.toContain(token.body.token.split('_')[2]);
+    expect((await cli.run('tokens', 'revoke', String(token.body.details.id))).code).toBe(0);
+
+    const history = await cli.json<Array<{ action: string; actor: { kind: string } }>>(
+      'audit',
+      'list',
+      '--limit',
+      '20',
+    );
+    expect(history.body.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['user.create', 'role.grant', 'token.create', 'token.revoke']),
+    );
+    expect(history.body.find((e) => e.action === 'token.create')?.actor.kind).toBe('operator');
+    const intact = await cli.json<{ ok: boolean; events: number }>('audit', 'verify');
+    expect(intact.code).toBe(0);
+    expect(intact.body.ok).toBe(true);
+
+    // Tamper with one row behind the append-only trigger, as a database owner could.
+    const handle = await cli.openDatabase();
+    try {
+      await sql`alter table audit_event disable trigger audit_event_append_only`.execute(handle.db);
+      await sql`update audit_event set actor_label = 'Somebody else' where action = 'role.grant'`.execute(
+        handle.db,
+      );
+      await sql`alter table audit_event enable trigger audit_event_append_only`.execute(handle.db);
+    } finally {
+      await handle.close();
+    }
+    const broken = await cli.run('audit', 'verify');
+    expect(broken.code).toBe(10);
+    expect(broken.stdout).toMatch(/BROKEN at event \d+/);
   });
 });

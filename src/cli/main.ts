@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAccessCommands } from './commands/access.command.js';
 import { registerDbCommands } from './commands/db.command.js';
 import { registerDemoCommand } from './commands/demo.command.js';
 import { registerImportCommands } from './commands/import.command.js';
@@ -29,5 +30,6 @@ registerOrgsCommands(program);
 registerMetricCommands(program);
 registerQuarantineCommands(program);
 registerDemoCommand(program);
+registerAccessCommands(program);
 
 await program.parseAsync(process.argv);

@@ -9,6 +9,7 @@ export const exitCodeOf: Record<ErrorCode, number> = {
   'database-in-use': 6,
   unauthenticated: 7,
   forbidden: 8,
+  'too-many-requests': 9,
 };
 
 export interface OutputOptions {

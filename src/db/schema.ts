@@ -240,7 +240,116 @@ export interface RollupPlacementTable {
   partial: boolean;
 }
 
+/** A timestamp the application sets and may change later (revocation, last use). */
+type MutableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface AppUserTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  is_admin: Generated<boolean>;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  created_at: Timestamp;
+  disabled_at: MutableTimestamp;
+}
+
+export interface UserSessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: MutableTimestamp;
+  method: string;
+}
+
+export interface OidcSignInTable {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: Timestamp;
+}
+
+export interface RoleGrantTable {
+  id: Generated<number>;
+  user_id: number;
+  role: string;
+  scope_organisation_id: number | null;
+  granted_at: Timestamp;
+  granted_by: string;
+  revoked_at: MutableTimestamp;
+}
+
+export interface FunctionGrantTable {
+  id: Generated<number>;
+  user_id: number;
+  statutory_function: string;
+  granted_at: Timestamp;
+  granted_by: string;
+  revoked_at: MutableTimestamp;
+}
+
+export interface MachineTokenTable {
+  id: Generated<number>;
+  name: string;
+  secret_hash: string;
+  organisation_id: number;
+  templates: string[];
+  created_at: Timestamp;
+  created_by: string;
+  last_used_at: MutableTimestamp;
+  revoked_at: MutableTimestamp;
+}
+
+export interface SubmissionTable {
+  id: Generated<number>;
+  template_code: string;
+  organisation_id: number;
+  period_start: string;
+  statutory_function: string | null;
+  status: string;
+  item_values: ColumnType<Record<string, number>, string, string>;
+  created_at: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: string;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  record_type: string;
+  record_id: string | null;
+  request_id: string | null;
+  before_value: ColumnType<unknown, string | null, never>;
+  after_value: ColumnType<unknown, string | null, never>;
+  previous_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  last_id: number | null;
+  last_hash: string;
+}
+
 export interface Database {
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  oidc_sign_in: OidcSignInTable;
+  role_grant: RoleGrantTable;
+  function_grant: FunctionGrantTable;
+  machine_token: MachineTokenTable;
+  submission: SubmissionTable;
+  audit_event: AuditEventTable;
+  audit_chain_head: AuditChainHeadTable;
   metric_rollup: MetricRollupTable;
   rollup_pending: RollupPendingTable;
   rollup_state: RollupStateTable;

@@ -10,6 +10,7 @@ export const errorCodes = [
   'database-in-use',
   'unauthenticated',
   'forbidden',
+  'too-many-requests',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -1,3 +1,5 @@
+import { appendAuditEvents } from '../db/audit.repository.js';
+import { systemActor } from '../domain/audit.js';
 import type { Db, DatabaseHandle } from '../db/database.js';
 import { findDatasetMarker, insertDatasetMarker } from '../db/dataset-marker.repository.js';
 import {
@@ -33,7 +35,12 @@ import {
 } from './hierarchy.service.js';
 import { ensureReferenceStructure } from './reference-data.service.js';
 
-const context: ChangeContext = { source: 'demo-generator', provenance: 'demo' };
+const context: ChangeContext = {
+  source: 'demo-generator',
+  provenance: 'demo',
+  actor: systemActor,
+  auditEachEvent: false,
+};
 
 export interface DemoLoadSummary {
   seed: number;
@@ -125,6 +132,15 @@ export async function loadDemoDataset(
       observations: observations.length,
     });
     await refreshPlacements(ex);
+    await appendAuditEvents(ex, systemActor, [
+      {
+        action: 'demo.load',
+        recordType: 'dataset',
+        recordId: demoMarkerKey,
+        before: null,
+        after: { seed: plan.seed, operations: plan.operations.length, observations: observations.length },
+      },
+    ]);
     options.onProgress?.(total, total);
     const counts = await countOrganisationsByProvenance(ex);
     return {

@@ -1,5 +1,7 @@
 import type { Executor } from '../db/database.js';
+import { appendAuditEvents } from '../db/audit.repository.js';
 import { insertEventParticipants, insertHierarchyEvent } from '../db/hierarchy-event.repository.js';
+import type { Actor } from '../domain/audit.js';
 import {
   closeOrganisationRow,
   closeParentLink,
@@ -52,6 +54,38 @@ import {
 export interface ChangeContext {
   source: string;
   provenance: Provenance;
+  /** Who is making the change, for the audit trail. */
+  actor: Actor;
+  /**
+   * Audit each hierarchy event (true, the default), or leave it to the caller: bulk loads record one
+   * audit event for the whole load, and the events themselves are kept in the append-only event log.
+   */
+  auditEachEvent?: boolean;
+}
+
+/** Records a hierarchy event, and an audit event for it unless the caller audits the whole load. */
+async function insertAuditedEvent(
+  ex: Executor,
+  context: ChangeContext,
+  event: Parameters<typeof insertHierarchyEvent>[1],
+): Promise<number> {
+  const eventId = await insertHierarchyEvent(ex, event);
+  if (context.auditEachEvent !== false)
+    await appendAuditEvents(ex, context.actor, [
+      {
+        action: `hierarchy.${event.type}`,
+        recordType: 'hierarchy-event',
+        recordId: String(eventId),
+        before: null,
+        after: {
+          effectiveDate: event.effectiveDate,
+          reason: event.reason,
+          source: event.source,
+          details: event.details,
+        },
+      },
+    ]);
+  return eventId;
 }
 
 /** A change that may turn out to be unnecessary (the hierarchy already says so): importers rely on this. */
@@ -220,7 +254,7 @@ async function recordEvent(
   details: Record<string, unknown>,
   participants: Array<{ organisationId: number; role: EventParticipantRole }>,
 ): Promise<number> {
-  const eventId = await insertHierarchyEvent(ex, {
+  const eventId = await insertAuditedEvent(ex, context, {
     type,
     effectiveDate: date,
     reason: reason.trim(),
@@ -289,7 +323,7 @@ export async function openOrganisation(
   requireDate(parentFrom, 'parentFrom');
   if (parentFrom < input.date) throw invalidInput('An organisation cannot have a parent before it opens.');
   const parent = await prepareNewOrganisation(ex, input, parentFrom);
-  const eventId = await insertHierarchyEvent(ex, {
+  const eventId = await insertAuditedEvent(ex, context, {
     type: 'open',
     effectiveDate: input.date,
     reason: input.reason.trim(),
@@ -578,7 +612,7 @@ export async function mergeOrganisations(
   }
   const predecessors = await requirePredecessors(ex, input.predecessorCodes, input.date);
   const parent = await prepareNewOrganisation(ex, input.successor, input.date);
-  const eventId = await insertHierarchyEvent(ex, {
+  const eventId = await insertAuditedEvent(ex, context, {
     type: 'merge',
     effectiveDate: input.date,
     reason: input.reason.trim(),
@@ -620,7 +654,7 @@ export async function absorbOrganisations(
   const predecessors = await requirePredecessors(ex, input.predecessorCodes, input.date);
   const acquirer = await requireOrganisation(ex, input.acquirerCode);
   await requireVersionOn(ex, acquirer, input.date);
-  const eventId = await insertHierarchyEvent(ex, {
+  const eventId = await insertAuditedEvent(ex, context, {
     type: 'absorb',
     effectiveDate: input.date,
     reason: input.reason.trim(),
@@ -662,7 +696,7 @@ export async function splitOrganisation(
   );
   if (new Set(successorCodes).size !== successorCodes.length)
     throw invalidInput('A successor is listed twice.');
-  const eventId = await insertHierarchyEvent(ex, {
+  const eventId = await insertAuditedEvent(ex, context, {
     type: 'split',
     effectiveDate: input.date,
     reason: input.reason.trim(),
@@ -748,7 +782,7 @@ export async function recordSuccession(
         : succession.type === 'acquisition'
           ? 'absorb'
           : 'close';
-  const eventId = await insertHierarchyEvent(ex, {
+  const eventId = await insertAuditedEvent(ex, context, {
     type,
     effectiveDate: succession.effectiveDate,
     reason,

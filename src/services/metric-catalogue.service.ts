@@ -1,3 +1,5 @@
+import { appendAuditEvents } from '../db/audit.repository.js';
+import { systemActor } from '../domain/audit.js';
 import type { Executor } from '../db/database.js';
 import {
   insertDataItem,
@@ -59,6 +61,16 @@ export async function ensureMetricCatalogue(ex: Executor): Promise<{ added: numb
       added += 1;
     }
   }
+  if (added > 0)
+    await appendAuditEvents(ex, systemActor, [
+      {
+        action: 'catalogue.update',
+        recordType: 'metric-catalogue',
+        recordId: null,
+        before: null,
+        after: { added },
+      },
+    ]);
   return { added };
 }
 

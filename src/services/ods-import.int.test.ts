@@ -1,3 +1,4 @@
+import { systemActor } from '../domain/audit.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,10 @@ describe.skipIf(!hasSharedData(...files))('ODS import of the published reference
 
   beforeAll(async () => {
     handle = await createTestDatabase('reference');
-    firstSummary = await importOdsFiles(handle.db, await parseAll(files), { effectiveDate: extractDate });
+    firstSummary = await importOdsFiles(handle.db, await parseAll(files), {
+      effectiveDate: extractDate,
+      actor: systemActor,
+    });
   });
   afterAll(async () => handle?.close());
 
@@ -141,6 +145,7 @@ describe.skipIf(!hasSharedData(...files))('ODS import of the published reference
     const successions = await countSuccessions(handle.db);
     const again = await importOdsFiles(handle.db, await parseAll([...files].reverse()), {
       effectiveDate: extractDate,
+      actor: systemActor,
     });
     expect(again.eventsRecorded).toBe(0);
     for (const file of again.files) {
@@ -178,7 +183,7 @@ describe('bad ODS files are refused whole', () => {
     let caught: unknown;
     try {
       const parsed = await parseOdsFile(csvSourceFromPath(path));
-      await importOdsFiles(handle.db, [parsed], { effectiveDate: '2021-11-30' });
+      await importOdsFiles(handle.db, [parsed], { effectiveDate: '2021-11-30', actor: systemActor });
     } catch (error) {
       caught = error;
     }

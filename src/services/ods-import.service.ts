@@ -1,3 +1,5 @@
+import { appendAuditEvents } from '../db/audit.repository.js';
+import type { Actor } from '../domain/audit.js';
 import type { Db, Executor } from '../db/database.js';
 import { countHierarchyEvents } from '../db/hierarchy-event.repository.js';
 import {
@@ -32,6 +34,8 @@ export interface OdsImportOptions {
   /** The date from which undated changes take effect: new regions or ICBs, new names, moves between ICBs. */
   effectiveDate: IsoDate;
   onProgress?: (done: number, total: number) => void;
+  /** Who imports, for the audit trail (one audit event for the import; each change is in the event log). */
+  actor: Actor;
 }
 
 export interface SkippedRows {
@@ -132,7 +136,12 @@ export async function importOdsFiles(
     await checkReferences(trx, ordered);
     const summaries: OdsFileSummary[] = [];
     for (const file of ordered) {
-      const context: ChangeContext = { source: `ods-import ${file.label}`, provenance: 'ods-import' };
+      const context: ChangeContext = {
+        source: `ods-import ${file.label}`,
+        provenance: 'ods-import',
+        actor: options.actor,
+        auditEachEvent: false,
+      };
       const tally = new FileTally(file);
       await withRowLocation(file.label, async (locate) => {
         switch (file.kind) {
@@ -164,7 +173,18 @@ export async function importOdsFiles(
       });
       summaries.push(tally.finish());
     }
-    return { files: summaries, eventsRecorded: (await countHierarchyEvents(trx)) - eventsBefore };
+    const result = { files: summaries, eventsRecorded: (await countHierarchyEvents(trx)) - eventsBefore };
+    if (result.eventsRecorded > 0)
+      await appendAuditEvents(trx, options.actor, [
+        {
+          action: 'ods.import',
+          recordType: 'import',
+          recordId: null,
+          before: null,
+          after: { files: summaries.map((f) => f.file), eventsRecorded: result.eventsRecorded },
+        },
+      ]);
+    return result;
   });
 }
 

@@ -1,3 +1,5 @@
+import { appendAuditEvents } from '../db/audit.repository.js';
+import type { Actor } from '../domain/audit.js';
 import type { Executor } from '../db/database.js';
 import { listOrganisationsByCodes } from '../db/organisation.repository.js';
 import {
@@ -13,6 +15,7 @@ export type { PeerGroupRecord } from '../db/peer-group.repository.js';
 /** A user-defined set of organisations to compare with, or to roll up as one aggregate. */
 export async function createPeerGroup(
   ex: Executor,
+  actor: Actor,
   input: { code: string; name: string; description?: string; members: string[] },
 ): Promise<PeerGroupRecord> {
   if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(input.code)) {
@@ -41,6 +44,15 @@ export async function createPeerGroup(
     description: input.description ?? '',
     members: input.members,
   });
+  await appendAuditEvents(ex, actor, [
+    {
+      action: 'peer-group.create',
+      recordType: 'peer-group',
+      recordId: input.code,
+      before: null,
+      after: { name: input.name.trim(), members: input.members },
+    },
+  ]);
   const created = await findPeerGroup(ex, input.code);
   if (!created) throw new Error('peer group vanished');
   return created;

@@ -1,3 +1,4 @@
+import { appendAuditEvents } from '../db/audit.repository.js';
 import type { Executor } from '../db/database.js';
 import {
   clearObservationStage,
@@ -146,6 +147,20 @@ async function resolveOne(
     rowsReleased: released,
     reason: input.reason.trim(),
   });
+  await appendAuditEvents(ex, context.actor, [
+    {
+      action: 'quarantine.resolve',
+      recordType: 'quarantine',
+      recordId: input.odsCode,
+      before: { quarantinedValues: rows.length },
+      after: {
+        resolution: input.resolution.kind,
+        target,
+        rowsReleased: released,
+        reason: input.reason.trim(),
+      },
+    },
+  ]);
   return { odsCode: input.odsCode, rowsReleased: released, target };
 }
 

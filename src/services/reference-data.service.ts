@@ -1,3 +1,5 @@
+import { appendAuditEvents } from '../db/audit.repository.js';
+import { systemActor } from '../domain/audit.js';
 import type { Db, Executor } from '../db/database.js';
 import { findDatasetMarker, insertDatasetMarker } from '../db/dataset-marker.repository.js';
 import {
@@ -20,7 +22,12 @@ import {
 
 const referenceMarker = 'reference-structure';
 const referenceVersion = 1;
-const context: ChangeContext = { source: 'reference-data', provenance: 'reference' };
+const context: ChangeContext = {
+  source: 'reference-data',
+  provenance: 'reference',
+  actor: systemActor,
+  auditEachEvent: false,
+};
 
 /**
  * Loads NHS England's structure (public facts) into an empty database: NHS England, the five regions
@@ -33,6 +40,15 @@ export async function ensureReferenceStructure(db: Db): Promise<{ loaded: boolea
     if (await findDatasetMarker(trx, referenceMarker)) return;
     await loadReferenceStructure(trx);
     await insertDatasetMarker(trx, referenceMarker, { version: referenceVersion });
+    await appendAuditEvents(trx, systemActor, [
+      {
+        action: 'reference.load',
+        recordType: 'dataset',
+        recordId: referenceMarker,
+        before: null,
+        after: { version: referenceVersion },
+      },
+    ]);
   });
   return { loaded: true };
 }

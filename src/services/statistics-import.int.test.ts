@@ -1,3 +1,4 @@
+import { systemActor } from '../domain/audit.js';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -206,6 +207,7 @@ describe('importing over HTTP', () => {
       fileName: fetched.csv.label,
       url: fetched.url,
       digest: fetched.digest,
+      actor: systemActor,
     });
     expect(summary).toMatchObject({
       url: `${base}/beds.csv`,

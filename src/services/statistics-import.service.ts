@@ -1,3 +1,5 @@
+import { appendAuditEvents } from '../db/audit.repository.js';
+import type { Actor } from '../domain/audit.js';
 import { analyseObservationStore } from '../db/rollup.repository.js';
 import type { DatabaseHandle } from '../db/database.js';
 import {
@@ -39,6 +41,8 @@ export interface StatisticsImportMeta {
   digest: () => string;
   provenance?: 'published' | 'demo';
   onProgress?: (rowsRead: number) => void;
+  /** Who imports, for the audit trail. */
+  actor: Actor;
 }
 
 export interface StatisticsImportSummary {
@@ -281,6 +285,23 @@ export async function importStatistics(
       };
       if (!summary.changed) throw new NothingChanged({ ...summary, importRunId: null });
       await refreshPlacements(ex);
+      await appendAuditEvents(ex, meta.actor, [
+        {
+          action: 'statistics.import',
+          recordType: 'import',
+          recordId: String(runId),
+          before: null,
+          after: {
+            file: summary.file,
+            url: summary.url,
+            sha256: summary.sha256,
+            layout: summary.layout,
+            rowsRead: summary.rowsRead,
+            stored: summary.stored,
+            quarantined: summary.quarantine.rows,
+          },
+        },
+      ]);
       await completeImportRun(ex, runId, { ...summary, durationMs: Date.now() - started }, summary.sha256);
       return { ...summary, durationMs: Date.now() - started };
     });

@@ -1,6 +1,11 @@
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout.js';
 import { AboutPage } from './pages/AboutPage.js';
+import { AccountPage } from './pages/AccountPage.js';
+import { AdminTokensPage } from './pages/AdminTokensPage.js';
+import { AdminUserPage } from './pages/AdminUserPage.js';
+import { AdminUsersPage } from './pages/AdminUsersPage.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { AsNowPage } from './pages/AsNowPage.js';
 import { ImportsPage } from './pages/ImportsPage.js';
 import { MetricPage } from './pages/MetricPage.js';
@@ -9,26 +14,44 @@ import { EnglandPage } from './pages/EnglandPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OrganisationPage } from './pages/OrganisationPage.js';
 import { RestructuresPage } from './pages/RestructuresPage.js';
+import { ReturnPage } from './pages/ReturnPage.js';
+import { ReturnsPage } from './pages/ReturnsPage.js';
 import { SearchPage } from './pages/SearchPage.js';
+import { SetUpPage } from './pages/SetUpPage.js';
+import { SignInPage } from './pages/SignInPage.js';
+import { SubmitReturnPage } from './pages/SubmitReturnPage.js';
+import { SessionProvider } from './session.js';
 
 /** Every view has its own URL (organisation, date and filters in it), so any page can be shared. */
 export function App() {
   return (
     <BrowserRouter>
-      <Layout>
-        <Routes>
-          <Route path="/" element={<EnglandPage />} />
-          <Route path="/organisations/:code" element={<OrganisationPage />} />
-          <Route path="/search" element={<SearchPage />} />
-          <Route path="/hierarchy/events" element={<RestructuresPage />} />
-          <Route path="/hierarchy/as-now" element={<AsNowPage />} />
-          <Route path="/metrics" element={<MetricsPage />} />
-          <Route path="/metrics/:code" element={<MetricPage />} />
-          <Route path="/imports" element={<ImportsPage />} />
-          <Route path="/about" element={<AboutPage />} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
-      </Layout>
+      <SessionProvider>
+        <Layout>
+          <Routes>
+            <Route path="/" element={<EnglandPage />} />
+            <Route path="/organisations/:code" element={<OrganisationPage />} />
+            <Route path="/search" element={<SearchPage />} />
+            <Route path="/hierarchy/events" element={<RestructuresPage />} />
+            <Route path="/hierarchy/as-now" element={<AsNowPage />} />
+            <Route path="/metrics" element={<MetricsPage />} />
+            <Route path="/metrics/:code" element={<MetricPage />} />
+            <Route path="/imports" element={<ImportsPage />} />
+            <Route path="/about" element={<AboutPage />} />
+            <Route path="/returns" element={<ReturnsPage />} />
+            <Route path="/returns/new" element={<SubmitReturnPage />} />
+            <Route path="/returns/:id" element={<ReturnPage />} />
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/setup" element={<SetUpPage />} />
+            <Route path="/account" element={<AccountPage />} />
+            <Route path="/admin/users" element={<AdminUsersPage />} />
+            <Route path="/admin/users/:id" element={<AdminUserPage />} />
+            <Route path="/admin/tokens" element={<AdminTokensPage />} />
+            <Route path="/admin/audit" element={<AuditPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Layout>
+      </SessionProvider>
     </BrowserRouter>
   );
 }

@@ -14,6 +14,20 @@ import type {
   leagueResponseSchema,
   rollupResponseSchema,
 } from '../api/metrics/metric.schemas.js';
+import type {
+  accountSchema,
+  auditResponseSchema,
+  auditVerifyResponseSchema,
+  newTokenResponseSchema,
+  sessionResponseSchema,
+  tokensResponseSchema,
+  usersResponseSchema,
+} from '../api/access/access.schemas.js';
+import type {
+  submissionHistoryResponseSchema,
+  submissionSchema,
+  submissionsResponseSchema,
+} from '../api/submissions/submission.schemas.js';
 import type { Problem } from '../domain/errors.js';
 
 /** The web app's only way to the server: typed calls to the JSON API (types come from the API's schemas). */
@@ -34,6 +48,19 @@ export type SeriesPoint = RollupResponse['series'][number]['points'][number];
 export type LeagueResponse = z.output<typeof leagueResponseSchema>;
 export type DashboardResponse = z.output<typeof dashboardResponseSchema>;
 export type ImportsResponse = z.output<typeof importsResponseSchema>;
+
+export type SessionResponse = z.output<typeof sessionResponseSchema>;
+export type Account = z.output<typeof accountSchema>;
+export type UsersResponse = z.output<typeof usersResponseSchema>;
+export type TokensResponse = z.output<typeof tokensResponseSchema>;
+export type MachineToken = TokensResponse['tokens'][number];
+export type NewTokenResponse = z.output<typeof newTokenResponseSchema>;
+export type AuditResponse = z.output<typeof auditResponseSchema>;
+export type AuditEvent = AuditResponse['events'][number];
+export type AuditVerifyResponse = z.output<typeof auditVerifyResponseSchema>;
+export type Submission = z.output<typeof submissionSchema>;
+export type SubmissionsResponse = z.output<typeof submissionsResponseSchema>;
+export type SubmissionHistoryResponse = z.output<typeof submissionHistoryResponseSchema>;
 
 export interface SeriesParams {
   org?: string;
@@ -75,24 +102,47 @@ function query(params: Record<string, string | number | undefined | null>): stri
   return text ? `?${text}` : '';
 }
 
+// The signed-in session's CSRF token, sent with every change (the session module keeps it current).
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>('GET', path, undefined, signal);
+}
+
+async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return requestJson<T>(method, path, body);
+}
+
+async function requestJson<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
-    response = await fetch(path, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(signal ? { signal } : {}),
+    });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError('The service could not be reached. Check your connection and try again.', 0, []);
   }
-  const body: unknown = await response.json().catch(() => null);
+  const answer: unknown = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (body as { error?: { message?: string; problems?: Problem[] } } | null)?.error;
+    const error = (answer as { error?: { message?: string; problems?: Problem[] } } | null)?.error;
     throw new ApiError(
       error?.message ?? `The service answered ${response.status}.`,
       response.status,
       error?.problems ?? [],
     );
   }
-  return body as T;
+  return answer as T;
 }
 
 export const api = {
@@ -135,4 +185,47 @@ export const api = {
   dashboard: (params: { org: string; metrics?: string; from?: string; to?: string }, signal?: AbortSignal) =>
     getJson<DashboardResponse>(`/api/dashboard${query({ ...params })}`, signal),
   imports: (signal?: AbortSignal) => getJson<ImportsResponse>('/api/imports', signal),
+  session: (signal?: AbortSignal) => getJson<SessionResponse>('/api/session', signal),
+  signIn: (body: { email: string; password: string }) =>
+    sendJson<SessionResponse>('POST', '/api/session', body),
+  signOut: () => sendJson<null>('POST', '/api/session/sign-out'),
+  setUp: (body: { email: string; name: string; password: string }) =>
+    sendJson<SessionResponse>('POST', '/api/setup', body),
+  users: (signal?: AbortSignal) => getJson<UsersResponse>('/api/users', signal),
+  user: (id: number, signal?: AbortSignal) => getJson<Account>(`/api/users/${id}`, signal),
+  createUser: (body: { email: string; name: string; password?: string; isAdmin?: boolean }) =>
+    sendJson<Account>('POST', '/api/users', body),
+  setUserDisabled: (id: number, disabled: boolean) =>
+    sendJson<Account>('POST', `/api/users/${id}/disabled`, { disabled }),
+  grantRole: (id: number, body: { role: string; scope?: string }) =>
+    sendJson<Account>('POST', `/api/users/${id}/roles`, body),
+  revokeRole: (id: number, grantId: number) =>
+    sendJson<Account>('DELETE', `/api/users/${id}/roles/${grantId}`),
+  grantFunction: (id: number, fn: string) =>
+    sendJson<Account>('POST', `/api/users/${id}/functions`, { function: fn }),
+  revokeFunction: (id: number, grantId: number) =>
+    sendJson<Account>('DELETE', `/api/users/${id}/functions/${grantId}`),
+  tokens: (signal?: AbortSignal) => getJson<TokensResponse>('/api/tokens', signal),
+  createToken: (body: { name: string; organisation: string; templates: string[] }) =>
+    sendJson<NewTokenResponse>('POST', '/api/tokens', body),
+  revokeToken: (id: number) => sendJson<MachineToken>('POST', `/api/tokens/${id}/revoke`),
+  audit: (
+    params: { user?: number; recordType?: string; recordId?: string; before?: number; limit?: number },
+    signal?: AbortSignal,
+  ) => getJson<AuditResponse>(`/api/audit${query({ ...params })}`, signal),
+  verifyAudit: () => getJson<AuditVerifyResponse>('/api/audit/verify'),
+  submissions: (params: { org?: string }, signal?: AbortSignal) =>
+    getJson<SubmissionsResponse>(`/api/submissions${query(params)}`, signal),
+  submission: (id: number, signal?: AbortSignal) => getJson<Submission>(`/api/submissions/${id}`, signal),
+  submissionHistory: (id: number, signal?: AbortSignal) =>
+    getJson<SubmissionHistoryResponse>(`/api/submissions/${id}/history`, signal),
+  saveSubmission: (body: {
+    template: string;
+    organisation: string;
+    periodStart: string;
+    statutoryFunction?: string | null;
+    values: Record<string, number>;
+    submit: boolean;
+  }) => sendJson<Submission>('PUT', '/api/submissions', body),
+  publishSubmission: (id: number) => sendJson<Submission>('POST', `/api/submissions/${id}/publish`),
 };

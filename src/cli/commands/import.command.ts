@@ -1,3 +1,4 @@
+import { operatorActor } from '../actor.js';
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../domain/errors.js';
@@ -106,6 +107,7 @@ export function registerImportCommands(program: Command): void {
           try {
             const summary = await importOdsFiles(handle.db, parsed, {
               effectiveDate: options.effectiveDate ?? todayIsoDate(),
+              actor: operatorActor(),
               onProgress: (done, total) => progress.update(done, total),
             });
             progress.stop();
@@ -152,6 +154,7 @@ export function registerImportCommands(program: Command): void {
                 fileName: fetched.csv.label,
                 url: fetched.url,
                 digest: fetched.digest,
+                actor: operatorActor(),
                 onProgress: (rows) => {
                   if (total === 0) progress.update(rows, rows);
                 },

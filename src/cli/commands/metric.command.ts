@@ -1,3 +1,4 @@
+import { operatorActor } from '../actor.js';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { toCsv } from '../../domain/csv-export.js';
@@ -346,7 +347,7 @@ export function registerMetricCommands(program: Command): void {
           await withDatabase('oversight peers create', async ({ handle }) => {
             const members = options.members.split(',').map((m) => parseOdsCode(m));
             const group = await handle.db.transaction().execute((trx) =>
-              createPeerGroup(trx, {
+              createPeerGroup(trx, operatorActor(), {
                 code,
                 name: options.name,
                 members,

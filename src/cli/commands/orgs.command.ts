@@ -1,3 +1,4 @@
+import { operatorActor } from '../actor.js';
 import type { Command } from 'commander';
 import type { Db } from '../../db/database.js';
 import {
@@ -39,7 +40,7 @@ import { collect, parseDateOption, parseKind, parseOdsCode, parsePositiveInteger
 import { withDatabase } from '../database.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
 
-const cliContext: ChangeContext = { source: 'cli', provenance: 'manual' };
+const cliContext = (): ChangeContext => ({ source: 'cli', provenance: 'manual', actor: operatorActor() });
 
 function describe(organisation: Pick<OrganisationAsAt, 'odsCode' | 'name' | 'kind' | 'sector'>): string {
   const sector = organisation.sector ? `, ${organisation.sector}` : '';
@@ -406,7 +407,7 @@ function registerChangeCommands(orgs: Command): void {
       }
     >('oversight orgs open', async (db, options, code) => {
       const result = await db.transaction().execute((trx) =>
-        openOrganisation(trx, cliContext, {
+        openOrganisation(trx, cliContext(), {
           odsCode: code ?? '',
           name: options.name,
           kind: options.kind,
@@ -429,7 +430,7 @@ function registerChangeCommands(orgs: Command): void {
   ).action(
     action<ChangeOptions>('oversight orgs close', async (db, options, code) => {
       const eventId = await db.transaction().execute((trx) =>
-        closeOrganisation(trx, cliContext, {
+        closeOrganisation(trx, cliContext(), {
           odsCode: code ?? '',
           date: options.date,
           reason: options.reason,
@@ -448,7 +449,7 @@ function registerChangeCommands(orgs: Command): void {
   ).action(
     action<ChangeOptions & { parent: string }>('oversight orgs move', async (db, options, code) => {
       const outcome = await db.transaction().execute((trx) =>
-        reparentOrganisation(trx, cliContext, {
+        reparentOrganisation(trx, cliContext(), {
           odsCode: code ?? '',
           parentCode: options.parent,
           date: options.date,
@@ -479,7 +480,7 @@ function registerChangeCommands(orgs: Command): void {
       'oversight orgs rename',
       async (db, options, code) => {
         const outcome = await db.transaction().execute((trx) =>
-          reviseOrganisation(trx, cliContext, {
+          reviseOrganisation(trx, cliContext(), {
             odsCode: code ?? '',
             date: options.date,
             reason: options.reason,
@@ -525,7 +526,7 @@ function registerChangeCommands(orgs: Command): void {
         const kind =
           options.kind ??
           (await getOrganisationProfile(trx, codes[0] ?? '', addDays(options.date, -1))).details.kind;
-        return mergeOrganisations(trx, cliContext, {
+        return mergeOrganisations(trx, cliContext(), {
           predecessorCodes: codes,
           successor: {
             odsCode: options.into,
@@ -556,7 +557,7 @@ function registerChangeCommands(orgs: Command): void {
     action<ChangeOptions>('oversight orgs absorb', async (db, options, acquirer, ...absorbed) => {
       const codes = absorbed.map(parseOdsCode);
       const eventId = await db.transaction().execute((trx) =>
-        absorbOrganisations(trx, cliContext, {
+        absorbOrganisations(trx, cliContext(), {
           predecessorCodes: codes,
           acquirerCode: acquirer ?? '',
           date: options.date,
@@ -583,7 +584,7 @@ function registerChangeCommands(orgs: Command): void {
     action<ChangeOptions>('oversight orgs split', async (db, options, code, ...successors) => {
       const codes = successors.map(parseOdsCode);
       const eventId = await db.transaction().execute((trx) =>
-        splitOrganisation(trx, cliContext, {
+        splitOrganisation(trx, cliContext(), {
           odsCode: code ?? '',
           successors: codes.map((existingCode) => ({ existingCode })),
           date: options.date,
@@ -612,7 +613,7 @@ function registerChangeCommands(orgs: Command): void {
       const known = organisationRoles.find((r) => r === role);
       if (!known) throw invalidInput(`"${role}" is not a role. Use one of: ${organisationRoles.join(', ')}.`);
       const outcome = await db.transaction().execute((trx) =>
-        assignRole(trx, cliContext, {
+        assignRole(trx, cliContext(), {
           odsCode: code ?? '',
           role: known as OrganisationRole,
           holderName: name ?? '',

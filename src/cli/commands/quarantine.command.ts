@@ -1,3 +1,4 @@
+import { operatorActor } from '../actor.js';
 import type { Command } from 'commander';
 import { invalidInput } from '../../domain/errors.js';
 import { listImports } from '../../services/import-history.service.js';
@@ -11,7 +12,11 @@ import { parseDateOption, parseOdsCode } from '../arguments.js';
 import { withDatabase } from '../database.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
 
-const context: ChangeContext = { source: 'cli quarantine', provenance: 'manual' };
+const context = (): ChangeContext => ({
+  source: 'cli quarantine',
+  provenance: 'manual',
+  actor: operatorActor(),
+});
 
 export function registerQuarantineCommands(program: Command): void {
   const quarantine = program
@@ -80,7 +85,7 @@ export function registerQuarantineCommands(program: Command): void {
             throw invalidInput('Give either --successor <code> or --independent.');
           await withDatabase('oversight quarantine resolve', async ({ handle }) => {
             const result = await handle.db.transaction().execute((trx) =>
-              resolveQuarantinedCode(trx, context, {
+              resolveQuarantinedCode(trx, context(), {
                 odsCode: code,
                 reason: options.reason,
                 resolution: options.successor
@@ -120,7 +125,7 @@ export function registerQuarantineCommands(program: Command): void {
       try {
         await withDatabase('oversight quarantine resolve-all', async ({ handle }) => {
           const result = await handle.db.transaction().execute((trx) =>
-            resolveAllAsIndependentProviders(trx, context, {
+            resolveAllAsIndependentProviders(trx, context(), {
               reason: options.reason,
               ...(options.parent ? { parentCode: options.parent } : {}),
             }),

@@ -4,6 +4,8 @@ import { loadConfig } from '../../config.js';
 import { todayIsoDate } from '../../domain/iso-date.js';
 import { openPreparedDatabase } from '../../services/database.service.js';
 import { isDatabaseEmpty, loadDemoDataset } from '../../services/demo.service.js';
+import { isSetUpRequired } from '../../services/identity.service.js';
+import { createOidcClient } from '../../services/oidc.service.js';
 import { parsePositiveInteger } from '../arguments.js';
 import { reportError } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -34,6 +36,8 @@ export function registerServeCommand(program: Command): void {
           today: () => todayIsoDate(),
           webRoot: defaultWebRoot,
           logLevel: config.logLevel,
+          oidc: config.oidc ? createOidcClient(handle.db, config.oidc, config.publicUrl) : null,
+          secureCookies: config.secureCookies,
         });
         const shutdown = async (signal: string) => {
           app.log.info(`${signal} received: closing`);
@@ -47,9 +51,12 @@ export function registerServeCommand(program: Command): void {
           port: options.port ?? config.port,
           host: options.host ?? config.host,
         });
-        process.stderr.write(
-          `NHS Oversight is running at ${address.replace('127.0.0.1', 'localhost')} (${handle.description}).\n`,
-        );
+        const shown = address.replace('127.0.0.1', 'localhost');
+        process.stderr.write(`NHS Oversight is running at ${shown} (${handle.description}).\n`);
+        if (await isSetUpRequired(handle.db))
+          process.stderr.write(
+            `No accounts yet: open ${shown}/setup to create the administrator, or run "oversight users create --admin".\n`,
+          );
       } catch (error) {
         reportError(error, {});
       }

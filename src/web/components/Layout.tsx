@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { api, type MetaResponse } from '../api-client.js';
+import { useSession } from '../session.js';
 
 function NhsLogo() {
   return (
@@ -42,6 +43,7 @@ function SearchIcon() {
 const navigation = [
   { href: '/', text: 'England' },
   { href: '/metrics', text: 'Metrics' },
+  { href: '/returns', text: 'Returns' },
   { href: '/hierarchy/events', text: 'Restructures and changes' },
   { href: '/hierarchy/as-now', text: 'History as now' },
   { href: '/search', text: 'Find an organisation' },
@@ -50,6 +52,8 @@ const navigation = [
 /** The NHS.UK page frame: skip link, header with search, demo-data banner, main content and footer. */
 export function Layout({ children }: { children: ReactNode }) {
   const [meta, setMeta] = useState<MetaResponse | null>(null);
+  const { session } = useSession();
+  const account = session?.account ?? null;
   const [params] = useSearchParams();
   const location = useLocation();
   const asAt = params.get('asAt') ?? '';
@@ -101,6 +105,35 @@ export function Layout({ children }: { children: ReactNode }) {
               </div>
             </form>
           </search>
+          <nav className="nhsuk-header__account" aria-label="Account">
+            <ul className="nhsuk-header__account-list">
+              {account ? (
+                <>
+                  <li className="nhsuk-header__account-item">
+                    <Link className="nhsuk-header__account-link" to="/account" data-testid="account-link">
+                      {account.name}
+                    </Link>
+                  </li>
+                  {account.isAdmin ? (
+                    <li className="nhsuk-header__account-item">
+                      <Link className="nhsuk-header__account-link" to="/admin/users">
+                        Manage access
+                      </Link>
+                    </li>
+                  ) : null}
+                </>
+              ) : (
+                <li className="nhsuk-header__account-item">
+                  <Link
+                    className="nhsuk-header__account-link"
+                    to={`/sign-in?returnTo=${encodeURIComponent(location.pathname)}`}
+                  >
+                    Sign in
+                  </Link>
+                </li>
+              )}
+            </ul>
+          </nav>
         </div>
         <nav className="nhsuk-header__navigation" aria-label="Menu">
           <div className="nhsuk-header__navigation-container nhsuk-width-container">

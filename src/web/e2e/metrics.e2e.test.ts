@@ -42,7 +42,7 @@ describe('metrics in a real browser', () => {
       .toMatch(/NHS England: \d+\.\d% in /);
     expect(await page.locator('table').first().locator('tbody tr').count()).toBe(24);
     await expect.poll(() => page.locator('#league-heading').isVisible()).toBe(true);
-    expect(await page.getByText('Do not over-read small differences').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Do not over-read small differences').isVisible()).toBe(true);
     await expectAccessible('11-metric-england');
   });
 

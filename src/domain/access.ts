@@ -1,0 +1,167 @@
+import type { OrganisationKind } from './organisation.js';
+
+/**
+ * Who may do what: roles granted on a scope in the hierarchy, grants for the statutory functions the
+ * seeds keep distinct, and the one policy that decides every request. Pure: the caller supplies the
+ * record's path in the hierarchy as at the record's own date, so data follows its organisation's
+ * parent from the date of a change.
+ */
+
+export const roles = [
+  'national-director',
+  'national-analyst',
+  'regional-director',
+  'regional-team',
+  'icb-lead',
+  'trust-board-member',
+  'trust-data-submitter',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const roleLabels: Record<Role, string> = {
+  'national-director': 'National director',
+  'national-analyst': 'National analyst',
+  'regional-director': 'Regional director',
+  'regional-team': 'Regional team',
+  'icb-lead': 'ICB lead',
+  'trust-board-member': 'Trust board member',
+  'trust-data-submitter': 'Trust data submitter',
+};
+
+/** The tier a role is granted at: national roles cover England, the others one region, ICB or organisation. */
+export type ScopeTier = 'england' | 'region' | 'icb' | 'organisation';
+export const roleScopeTier: Record<Role, ScopeTier> = {
+  'national-director': 'england',
+  'national-analyst': 'england',
+  'regional-director': 'region',
+  'regional-team': 'region',
+  'icb-lead': 'icb',
+  'trust-board-member': 'organisation',
+  'trust-data-submitter': 'organisation',
+};
+
+/** Which organisation kinds a role's scope may name (England roles name none: the whole country). */
+export const scopeKindsForTier: Record<ScopeTier, readonly OrganisationKind[]> = {
+  england: [],
+  region: ['region'],
+  icb: ['icb', 'stp'],
+  organisation: ['nhs-trust', 'independent-provider', 'ccg', 'gp-practice'],
+};
+
+/**
+ * Statutory functions kept distinct by the seeds: records tagged with one are invisible and unwritable
+ * without a grant for it, whatever the person's role.
+ */
+export const statutoryFunctions = [
+  'pricing',
+  'competition',
+  'patient-choice',
+  'hsib',
+  'tariff-currency',
+  'specialised-commissioning',
+  'primary-care',
+  'eprr',
+] as const;
+export type StatutoryFunction = (typeof statutoryFunctions)[number];
+
+export const statutoryFunctionLabels: Record<StatutoryFunction, string> = {
+  pricing: 'Pricing (NHS Improvement)',
+  competition: 'Competition (NHS Improvement)',
+  'patient-choice': 'Patient choice (NHS Improvement)',
+  hsib: 'Hosting the Healthcare Safety Investigation Branch (NHS Improvement)',
+  'tariff-currency': 'Tariff currency development (NHS England)',
+  'specialised-commissioning': 'Specialised commissioning (NHS England)',
+  'primary-care': 'Primary care commissioning (NHS England)',
+  eprr: 'Emergency preparedness, resilience and response (NHS England)',
+};
+
+/** What a request does to a record. */
+export const actions = ['read', 'submit', 'publish'] as const;
+export type Action = (typeof actions)[number];
+
+export const actionLabels: Record<Action, string> = {
+  read: 'read',
+  submit: 'submit or change',
+  publish: 'publish',
+};
+
+/** The roles that may take each action on an unpublished record within their scope. */
+const rolesFor: Record<Action, readonly Role[]> = {
+  read: roles,
+  submit: ['trust-data-submitter'],
+  publish: ['national-director', 'national-analyst'],
+};
+
+export interface RoleGrant {
+  role: Role;
+  /** The organisation the grant covers (with everything under it); null for England. */
+  scopeOrganisationId: number | null;
+}
+
+/** The caller of a request: a signed-in person, a machine token, or the public. */
+export type Principal =
+  | {
+      kind: 'user';
+      userId: number;
+      label: string;
+      isAdmin: boolean;
+      grants: RoleGrant[];
+      functions: StatutoryFunction[];
+    }
+  | { kind: 'token'; tokenId: number; label: string; organisationId: number; templates: string[] }
+  | { kind: 'public' };
+
+/** A record as the policy sees it. */
+export interface ProtectedRecord {
+  /** Organisation ids from England down to the record's organisation, as at the record's date. */
+  path: number[];
+  published: boolean;
+  statutoryFunction: StatutoryFunction | null;
+  /** The template a return belongs to (machine tokens are limited to named templates). */
+  template: string | null;
+}
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+const allow: Decision = { allowed: true };
+
+/** The one decision: may this principal take this action on this record? */
+export function decide(principal: Principal, action: Action, record: ProtectedRecord): Decision {
+  if (action === 'read' && record.published && !record.statutoryFunction) return allow;
+  if (principal.kind === 'public') {
+    return { allowed: false, reason: 'Sign in to see records that are not published.' };
+  }
+  if (principal.kind === 'token') {
+    const organisationId = record.path[record.path.length - 1];
+    if (action !== 'submit') return { allowed: false, reason: 'Machine tokens can only submit returns.' };
+    if (record.statutoryFunction)
+      return {
+        allowed: false,
+        reason: `Machine tokens cannot submit records of the ${statutoryFunctionLabels[record.statutoryFunction]} function.`,
+      };
+    if (organisationId !== principal.organisationId)
+      return { allowed: false, reason: 'This token is for another organisation.' };
+    if (!record.template || !principal.templates.includes(record.template))
+      return {
+        allowed: false,
+        reason: `This token is not for the ${record.template ?? 'unnamed'} template.`,
+      };
+    return allow;
+  }
+  if (record.statutoryFunction && !principal.functions.includes(record.statutoryFunction)) {
+    return {
+      allowed: false,
+      reason: `This record belongs to ${statutoryFunctionLabels[record.statutoryFunction]}; only people granted that function may ${actionLabels[action]} it.`,
+    };
+  }
+  const inScope = principal.grants.some(
+    (grant) =>
+      rolesFor[action].includes(grant.role) &&
+      (grant.scopeOrganisationId === null || record.path.includes(grant.scopeOrganisationId)),
+  );
+  if (inScope) return allow;
+  return {
+    allowed: false,
+    reason: `None of your roles lets you ${actionLabels[action]} this record for this organisation.`,
+  };
+}

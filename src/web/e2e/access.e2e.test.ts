@@ -1,0 +1,189 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOidcClient, type OidcClient } from '../../services/oidc.service.js';
+import {
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+  startApp,
+  type RunningApp,
+} from '../../../test/browser.js';
+import { buildTrust } from '../../../test/factories.js';
+import { startIdentityProvider, type LocalIdentityProvider } from '../../../test/oidc-provider.js';
+
+const password = 'correct horse battery staple';
+
+describe('signing in and access in a real browser', () => {
+  let app: RunningApp;
+  let idp: LocalIdentityProvider;
+  let browser: Browser;
+  let page: Page;
+  let realOidc: OidcClient | null = null;
+  // The provider needs our callback address, which is known only once the app listens on its port.
+  const oidc: OidcClient = {
+    label: 'Test NHS identity',
+    start: (returnTo) => (realOidc ? realOidc.start(returnTo) : Promise.reject(new Error('not ready'))),
+    complete: (url, id) => (realOidc ? realOidc.complete(url, id) : Promise.reject(new Error('not ready'))),
+  };
+  // Refusals the tests provoke are expected; anything else (and any 5xx) is a fault.
+  const failures: string[] = [];
+
+  beforeAll(async () => {
+    app = await startApp(
+      async (handle) => {
+        await buildTrust(handle.db, {
+          odsCode: 'TWA01',
+          name: 'Wren Acute NHS Trust',
+          parentCode: 'QKK',
+          date: '2020-04-01',
+        });
+        await buildTrust(handle.db, {
+          odsCode: 'TWB01',
+          name: 'Birch Acute NHS Trust',
+          parentCode: 'QJK',
+          date: '2020-04-01',
+        });
+      },
+      { oidc },
+    );
+    idp = await startIdentityProvider(`${app.baseUrl}/api/auth/oidc/callback`);
+    realOidc = createOidcClient(
+      app.handle.db,
+      {
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        label: 'Test NHS identity',
+      },
+      app.baseUrl,
+    );
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    page.on('response', (response) => {
+      if (response.status() >= 400 && response.url().startsWith(app.baseUrl))
+        failures.push(
+          `${response.status()} ${response.request().method()} ${response.url().slice(app.baseUrl.length)}`,
+        );
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await idp?.close();
+    await app?.close();
+  });
+
+  async function expectAccessible(name: string) {
+    await screenshot(page, name);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  }
+
+  it('sets up the first administrator on a new service, who grants a role and creates a machine token', async () => {
+    await page.goto(`${app.baseUrl}/sign-in`);
+    await page.getByRole('link', { name: 'Set up the first administrator account' }).click();
+    await page.waitForURL(/\/setup$/);
+    await expectAccessible('30-setup');
+    await page.getByLabel('Full name').fill('Ada Admin');
+    await page.getByLabel('Email address').fill('ada@nhs.test');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.locator('.nhsuk-error-summary').textContent()).toContain('12 characters');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/account$/);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Ada Admin');
+    expect(await page.getByText('National director, England').isVisible()).toBe(true);
+    await expectAccessible('31-account');
+
+    await page.getByRole('link', { name: 'Manage access' }).click();
+    await page.waitForURL(/\/admin\/users$/);
+    await page.getByLabel('Full name').fill('Sam Submitter');
+    await page.getByLabel('Email address').fill('sam@nhs.test');
+    await page.getByLabel('Password (optional)').fill(password);
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.getByRole('link', { name: 'Sam Submitter' }).click();
+    await page.waitForURL(/\/admin\/users\/\d+$/);
+    await page.getByLabel('Role', { exact: true }).selectOption('trust-data-submitter');
+    await page.getByLabel('Scope').fill('QKK');
+    await page.getByRole('button', { name: 'Grant role' }).click();
+    await expect
+      .poll(() => page.locator('.nhsuk-error-summary').textContent())
+      .toMatch(/is granted on an organisation/);
+    await page.getByLabel('Scope').fill('TWA01');
+    await page.getByRole('button', { name: 'Grant role' }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByRole('region', { name: 'Roles' })
+          .getByRole('cell', { name: /Wren Acute NHS Trust/ })
+          .count(),
+      )
+      .toBe(1);
+    await expectAccessible('32-admin-user');
+
+    await page.goto(`${app.baseUrl}/admin/tokens`);
+    await page.getByLabel('What it is for').fill('Wren PAS feed');
+    await page.getByLabel('Organisation (ODS code)').fill('TWA01');
+    await page.getByLabel('Templates').fill('ae-monthly');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await expect.poll(() => page.getByTestId('new-token').textContent()).toMatch(/ovs_\d+_/);
+    await expectAccessible('33-tokens');
+
+    await page.goto(`${app.baseUrl}/admin/audit`);
+    await page.getByRole('button', { name: 'Check the chain' }).click();
+    await expect
+      .poll(() => page.getByTestId('audit-verification').textContent())
+      .toContain('The chain is intact');
+    expect(await page.getByTestId('audit-row').count()).toBeGreaterThan(4);
+    await expectAccessible('34-audit');
+  });
+
+  it('signs a data submitter in with a local account, who submits a return and sees its history', async () => {
+    await page.goto(`${app.baseUrl}/account`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${app.baseUrl}/`);
+    await expect.poll(() => page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+
+    await page.goto(`${app.baseUrl}/sign-in?returnTo=/returns`);
+    await page.getByLabel('Email address').fill('sam@nhs.test');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('.nhsuk-error-summary').textContent()).toContain('not right');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/returns$/);
+    await page.getByRole('link', { name: 'Submit a return' }).click();
+    await page.getByLabel('Template').fill('ae-monthly');
+    await page.getByLabel('Month').fill('2025-03-01');
+    await page.getByLabel('Data item 1').selectOption('ae_attendances_all');
+    await page.getByLabel('Value 1').fill('12,345');
+    await expectAccessible('35-submit-return');
+    await page.getByRole('button', { name: 'Submit return' }).click();
+    await page.waitForURL(/\/returns\/\d+$/);
+    await expect.poll(() => page.locator('h1').textContent()).toContain('ae-monthly: TWA01, March 2025');
+    expect(await page.getByRole('cell', { name: '12,345' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('audit-row').count()).toBeGreaterThan(0);
+    await expectAccessible('36-return');
+  });
+
+  it('signs in through the identity provider, and the return stays out of sight of someone with no role', async () => {
+    await page.goto(`${app.baseUrl}/account`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${app.baseUrl}/`);
+    await page.goto(`${app.baseUrl}/sign-in?returnTo=/returns`);
+    await page.getByTestId('oidc-sign-in').click();
+    // The provider's own development login and consent pages.
+    await page.waitForURL(new RegExp(`^${idp.issuer}`));
+    await page.locator('input[name="login"]').fill('olivia');
+    await page.locator('input[name="password"]').fill('anything');
+    await page.locator('button[type="submit"]').click();
+    await page.locator('button[type="submit"]').click();
+    await page.waitForURL(`${app.baseUrl}/returns`);
+    await expect.poll(() => page.getByTestId('account-link').textContent()).toBe('Olivia Identity');
+    await expect.poll(() => page.getByText('There are no returns you can see').isVisible()).toBe(true);
+    await page.goto(`${app.baseUrl}/account`);
+    await expect.poll(() => page.getByText('olivia@nhs.test', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByText('Signs in with').isVisible()).toBe(true);
+    expect(failures).toEqual(['400 POST /api/setup', '400 POST /api/users/2/roles', '401 POST /api/session']);
+  });
+});
