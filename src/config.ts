@@ -13,6 +13,8 @@ export interface Config {
   publicUrl: string;
   /** Session cookies only over HTTPS: on whenever the public address is https. */
   secureCookies: boolean;
+  /** Proxies in front of the service whose X-Forwarded-For is believed (for rate limits and the audit). */
+  trustProxy: boolean | string[];
   /** Sign-in through an OpenID Connect provider (CIS2, Entra ID); null when not configured. */
   oidc: OidcSettings | null;
 }
@@ -40,6 +42,13 @@ const environmentSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_LABEL: z.string().min(1).max(60).default('NHS Care Identity'),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|[\d.:a-fA-F/,\s]+)$/,
+      'must be true, or proxy addresses (or CIDR ranges) separated by commas',
+    )
+    .optional(),
 });
 
 /** Reads and validates the environment once, at start-up; a bad setting stops the process with a clear message. */
@@ -72,6 +81,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel: env.LOG_LEVEL,
     publicUrl,
     secureCookies: publicUrl.startsWith('https:'),
+    trustProxy:
+      env.TRUST_PROXY === undefined
+        ? false
+        : env.TRUST_PROXY === 'true'
+          ? true
+          : env.TRUST_PROXY.split(',')
+              .map((a) => a.trim())
+              .filter(Boolean),
     oidc:
       env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
         ? {

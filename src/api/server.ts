@@ -36,6 +36,8 @@ export interface ServerOptions extends ApiContext {
   /** Folder of the built web app; null serves the API only. */
   webRoot: string | null;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
+  trustProxy?: boolean | string[];
 }
 
 /** The API and the web app on one port. Routes are thin; everything else is in services. */
@@ -46,6 +48,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' }),
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

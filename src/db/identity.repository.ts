@@ -220,6 +220,11 @@ export async function insertOidcSignIn(
   ex: Executor,
   attempt: { state: string; nonce: string; codeVerifier: string; returnTo: string },
 ): Promise<void> {
+  // Sign-ins abandoned at the provider are cleared as new ones start.
+  await ex
+    .deleteFrom('oidc_sign_in')
+    .where('created_at', '<', new Date(Date.now() - 3600_000))
+    .execute();
   await ex
     .insertInto('oidc_sign_in')
     .values({

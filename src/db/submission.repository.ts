@@ -63,27 +63,34 @@ function toSubmission(r: {
   };
 }
 
-export async function findSubmission(ex: Executor, id: number): Promise<SubmissionRecord | null> {
-  const row = await submissionQuery(ex).where('s.id', '=', id).executeTakeFirst();
+/** `lock` holds the row until the transaction ends, so a publication and a change cannot cross. */
+export async function findSubmission(
+  ex: Executor,
+  id: number,
+  lock = false,
+): Promise<SubmissionRecord | null> {
+  const query = submissionQuery(ex).where('s.id', '=', id);
+  const row = await (lock ? query.forUpdate('s') : query).executeTakeFirst();
   return row ? toSubmission(row) : null;
 }
 
 export async function findSubmissionFor(
   ex: Executor,
   key: { template: string; organisationId: number; periodStart: string },
+  lock = false,
 ): Promise<SubmissionRecord | null> {
-  const row = await submissionQuery(ex)
+  const query = submissionQuery(ex)
     .where('s.template_code', '=', key.template)
     .where('s.organisation_id', '=', key.organisationId)
-    .where('s.period_start', '=', key.periodStart)
-    .executeTakeFirst();
+    .where('s.period_start', '=', key.periodStart);
+  const row = await (lock ? query.forUpdate('s') : query).executeTakeFirst();
   return row ? toSubmission(row) : null;
 }
 
 /** Returns, optionally of one organisation, newest period first (the caller filters by access). */
 export async function listSubmissions(
   ex: Executor,
-  filter: { organisationId?: number; limit: number },
+  filter: { organisationId?: number | undefined; limit: number; offset: number },
 ): Promise<SubmissionRecord[]> {
   let query = submissionQuery(ex);
   if (filter.organisationId !== undefined)
@@ -91,7 +98,9 @@ export async function listSubmissions(
   const rows = await query
     .orderBy('s.period_start', 'desc')
     .orderBy('o.ods_code')
+    .orderBy('s.id')
     .limit(filter.limit)
+    .offset(filter.offset)
     .execute();
   return rows.map(toSubmission);
 }

@@ -135,10 +135,7 @@ export function decide(principal: Principal, action: Action, record: ProtectedRe
     const organisationId = record.path[record.path.length - 1];
     if (action !== 'submit') return { allowed: false, reason: 'Machine tokens can only submit returns.' };
     if (record.statutoryFunction)
-      return {
-        allowed: false,
-        reason: `Machine tokens cannot submit records of the ${statutoryFunctionLabels[record.statutoryFunction]} function.`,
-      };
+      return { allowed: false, reason: 'Machine tokens cannot submit records of a statutory function.' };
     if (organisationId !== principal.organisationId)
       return { allowed: false, reason: 'This token is for another organisation.' };
     if (!record.template || !principal.templates.includes(record.template))

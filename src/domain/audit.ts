@@ -52,9 +52,31 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const loneSurrogateOrNul = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
+
+/**
+ * Text as PostgreSQL stores it: a lone surrogate half becomes U+FFFD and NUL cannot be stored at all, so
+ * either would make the stored event differ from what was hashed (or fail to store).
+ */
+export function storableText(text: string): string {
+  return text.replace(loneSurrogateOrNul, '\uFFFD');
+}
+
 /** Makes a value what the database will give back from jsonb: plain JSON, no undefined, dates as text. */
 export function toStoredJson(value: unknown): unknown {
-  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
+    typeof v === 'string' ? storableText(v) : v,
+  ) as unknown;
+}
+
+function storableActor(actor: Actor): Actor {
+  return {
+    kind: actor.kind,
+    id: actor.id === null ? null : storableText(actor.id),
+    label: storableText(actor.label),
+    requestId: actor.requestId ? storableText(actor.requestId) : null,
+  };
 }
 
 export function hashAuditEvent(event: Omit<ChainedAuditEvent, 'hash'>): string {
@@ -85,10 +107,12 @@ export function chainAuditEntries(
   let previous = previousHash;
   for (const entry of entries) {
     const event = {
-      ...entry,
+      action: storableText(entry.action),
+      recordType: storableText(entry.recordType),
+      recordId: entry.recordId === null ? null : storableText(entry.recordId),
       before: toStoredJson(entry.before),
       after: toStoredJson(entry.after),
-      actor: { ...actor, requestId: actor.requestId ?? null },
+      actor: storableActor(actor),
       occurredAt,
       previousHash: previous,
     };
@@ -108,12 +132,14 @@ export type ChainProblem = { id: number; problem: string };
 export function checkAuditChain(
   previousHash: string,
   events: Array<ChainedAuditEvent & { id: number }>,
-): { lastHash: string; problem: ChainProblem | null } {
+): { lastHash: string; checked: number; problem: ChainProblem | null } {
   let previous = previousHash;
+  let checked = 0;
   for (const event of events) {
     if (event.previousHash !== previous)
       return {
         lastHash: previous,
+        checked,
         problem: {
           id: event.id,
           problem: `Event ${event.id} does not follow the event before it: an event was removed, inserted or reordered.`,
@@ -122,12 +148,14 @@ export function checkAuditChain(
     if (hashAuditEvent(event) !== event.hash)
       return {
         lastHash: previous,
+        checked,
         problem: {
           id: event.id,
           problem: `Event ${event.id} has been changed since it was recorded: its content no longer matches its hash.`,
         },
       };
     previous = event.hash;
+    checked += 1;
   }
-  return { lastHash: previous, problem: null };
+  return { lastHash: previous, checked, problem: null };
 }

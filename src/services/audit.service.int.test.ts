@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import { systemActor } from '../domain/audit.js';
 import { reparentOrganisation } from './hierarchy.service.js';
 import { listAuditEventsAsOperator, verifyAuditChain } from './audit.service.js';
-import { createUser, grantRole } from './identity.service.js';
+import { createUser, grantRole, signInWithPassword } from './identity.service.js';
 import { buildTrust, testContext } from '../../test/factories.js';
 import { createTestDatabase } from '../../test/test-database.js';
 
@@ -87,5 +87,26 @@ describe('audit trail', () => {
     expect(removed.ok).toBe(false);
     expect(removed.problem?.message).toMatch(/does not follow/);
     await sql`alter table audit_event enable trigger audit_event_append_only`.execute(handle.db);
+  });
+
+  it('stays verifiable after text the database cannot store as given (a lone surrogate, NUL)', async () => {
+    await sql`alter table audit_event enable trigger audit_event_append_only`
+      .execute(handle.db)
+      .catch(() => undefined);
+    const fresh = await createTestDatabase('reference');
+    try {
+      await expect(
+        signInWithPassword(
+          fresh.db,
+          { email: '\ud800x@nhs.test\u0000', password: 'whatever it is' },
+          'req-\udc00',
+        ),
+      ).rejects.toThrow(/not right/);
+      const verification = await verifyAuditChain(fresh.db);
+      expect(verification).toMatchObject({ ok: true, problem: null });
+      expect(verification.events).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -46,9 +46,10 @@ import {
   type Role,
   type StatutoryFunction,
 } from '../domain/access.js';
-import type { Actor } from '../domain/audit.js';
+import { storableText, type Actor } from '../domain/audit.js';
 import { AppError, conflict, invalidInput, notFound } from '../domain/errors.js';
 import { organisationKindLabels } from '../domain/organisation.js';
+import { SignInRefused } from '../domain/sign-in.js';
 
 /**
  * Accounts, sign-in and sessions, role and function grants, and machine tokens. Every change is
@@ -470,7 +471,8 @@ export async function signInWithPassword(
   input: { email: string; password: string },
   requestId: string | null,
 ): Promise<NewSession> {
-  const email = input.email.trim().toLowerCase();
+  // Text PostgreSQL cannot store (NUL, lone surrogates) cannot name an account either.
+  const email = storableText(input.email.trim().toLowerCase());
   const user = await findUserByEmail(db, email);
   decoyHash ??= argonHash(randomToken());
   const ok = user?.passwordHash
@@ -528,7 +530,13 @@ export async function signInWithPassword(
  */
 export async function signInWithIdentityProvider(
   db: Db,
-  claims: { issuer: string; subject: string; email: string | null; name: string | null },
+  claims: {
+    issuer: string;
+    subject: string;
+    email: string | null;
+    emailVerified: boolean;
+    name: string | null;
+  },
   requestId: string | null,
 ): Promise<NewSession> {
   return db.transaction().execute(async (trx) => {
@@ -540,17 +548,12 @@ export async function signInWithIdentityProvider(
       requestId,
     });
     if (!user) {
-      if (!claims.email)
-        throw new AppError(
-          'unauthenticated',
-          'The identity provider did not share an email address, so no account can be matched.',
-        );
+      // An email the provider has not verified could be anyone's: it never matches or creates an account.
+      if (!claims.email || !claims.emailVerified) throw new SignInRefused('no-verified-email');
       const byEmail = await findUserByEmail(trx, claims.email.toLowerCase());
-      if (byEmail && byEmail.oidcSubject)
-        throw new AppError(
-          'forbidden',
-          `The account for ${claims.email} is linked to another identity. Ask an administrator.`,
-        );
+      if (byEmail && byEmail.oidcSubject) throw new SignInRefused('linked-elsewhere');
+      // Administrator accounts are never taken over by matching an email: they sign in with their password.
+      if (byEmail?.isAdmin) throw new SignInRefused('administrator');
       if (byEmail) {
         await linkOidcSubject(trx, byEmail.id, claims.issuer, claims.subject);
         user = byEmail;
@@ -572,7 +575,7 @@ export async function signInWithIdentityProvider(
         await linkOidcSubject(trx, user.id, claims.issuer, claims.subject);
       }
     }
-    if (user.disabledAt) throw new AppError('forbidden', 'This account is disabled. Ask an administrator.');
+    if (user.disabledAt) throw new SignInRefused('disabled');
     const session = await startSession(trx, user, 'oidc');
     await appendAuditEvents(trx, actorFor(user), [
       {

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import { appendAuditEvents, findAuditEvents, type StoredAuditEvent } from '../db/audit.repository.js';
 import { findOrganisationByCode } from '../db/organisation.repository.js';
 import {
@@ -10,7 +10,7 @@ import {
   type SubmissionRecord,
 } from '../db/submission.repository.js';
 import { statutoryFunctions, type Principal, type StatutoryFunction } from '../domain/access.js';
-import { conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
+import { AppError, conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
 import { isPeriodStart } from '../domain/period.js';
 import { authorise, isAllowed, type PathCache, type RecordFacts } from './access.service.js';
 import { actorOf, parseTemplateCodes } from './identity.service.js';
@@ -23,6 +23,9 @@ import { getMetricCatalogue } from './metric-catalogue.service.js';
  */
 
 export const submissionStatuses = ['draft', 'submitted', 'published'] as const;
+
+const listLimit = 1000;
+const pageSize = 1000;
 export type SubmissionStatus = (typeof submissionStatuses)[number];
 
 export interface SubmissionView {
@@ -34,10 +37,11 @@ export interface SubmissionView {
   status: SubmissionStatus;
   values: Record<string, number>;
   updatedAt: string;
-  updatedBy: string;
+  updatedBy: string | null;
 }
 
-function factsOf(record: SubmissionRecord): RecordFacts {
+/** A return as the access policy sees it. */
+export function submissionFacts(record: SubmissionRecord): RecordFacts {
   return {
     organisationId: record.organisationId,
     date: record.periodStart,
@@ -53,7 +57,8 @@ function toFunction(value: string | null): StatutoryFunction | null {
     : null;
 }
 
-function present(record: SubmissionRecord): SubmissionView {
+/** Who last changed a return is for those signed in; the public sees the organisation, not staff names. */
+function present(record: SubmissionRecord, principal: Principal): SubmissionView {
   return {
     id: record.id,
     template: record.template,
@@ -65,7 +70,7 @@ function present(record: SubmissionRecord): SubmissionView {
       : 'draft',
     values: record.values,
     updatedAt: record.updatedAt,
-    updatedBy: record.updatedBy,
+    updatedBy: principal.kind === 'user' ? record.updatedBy : null,
   };
 }
 
@@ -127,12 +132,18 @@ export async function saveSubmission(
     };
     const label = describe({ template: key.template, odsCode, periodStart: input.periodStart });
     await authorise(trx, principal, 'submit', facts, label);
-    const existing = await findSubmissionFor(trx, key);
+    const existing = await findSubmissionFor(trx, key, true);
     const status: SubmissionStatus = input.submit ? 'submitted' : 'draft';
     let id: number;
     if (existing) {
+      // A return the caller cannot see is not described to them (not even its statutory function).
+      if (
+        !(await isAllowed(trx, principal, 'read', submissionFacts(existing))) &&
+        !(await isAllowed(trx, principal, 'submit', submissionFacts(existing)))
+      )
+        throw conflict(`${label} already exists and you cannot change it.`);
       // The stored function tag decides too: a return cannot be moved out of a function by resubmitting.
-      await authorise(trx, principal, 'submit', factsOf(existing), label);
+      await authorise(trx, principal, 'submit', submissionFacts(existing), label);
       if (existing.status === 'published') throw conflict(`${label} is published and cannot be changed.`);
       if ((existing.statutoryFunction ?? null) !== fn)
         throw conflict(`${label} already exists with a different statutory function.`);
@@ -165,14 +176,23 @@ export async function saveSubmission(
         },
       },
     ]);
-    return present(saved);
+    return present(saved, principal);
   });
 }
 
-async function requireReadable(db: Db, principal: Principal, id: number): Promise<SubmissionRecord> {
-  const record = await findSubmission(db, id);
-  if (!record) throw notFound(`There is no return ${id}.`);
-  await authorise(db, principal, 'read', factsOf(record), `return ${id}`);
+/** Missing and hidden returns get the same answer, so nobody can learn which hidden returns exist. */
+async function requireReadable(
+  db: Executor,
+  principal: Principal,
+  id: number,
+  lock = false,
+): Promise<SubmissionRecord> {
+  const record = await findSubmission(db, id, lock);
+  if (!record) {
+    if (principal.kind === 'public') throw new AppError('unauthenticated', `Sign in to read return ${id}.`);
+    throw notFound(`There is no return ${id}, or you do not have access to it.`);
+  }
+  await authorise(db, principal, 'read', submissionFacts(record), `return ${id}`);
   return record;
 }
 
@@ -198,7 +218,7 @@ export async function getSubmission(
         },
       ]),
     );
-  return present(record);
+  return present(record, principal);
 }
 
 /** The returns the caller may see, optionally of one organisation. */
@@ -214,11 +234,19 @@ export async function listVisibleSubmissions(
     if (!org) throw notFound(`There is no organisation ${filter.odsCode}.`);
     organisationId = org.id;
   }
-  const records = await listSubmissionRecords(db, { organisationId, limit: 5000 });
+  // Filtered page by page, so returns the caller may see are not crowded out by ones they may not.
   const cache: PathCache = new Map();
   const visible: SubmissionRecord[] = [];
-  for (const record of records)
-    if (await isAllowed(db, principal, 'read', factsOf(record), cache)) visible.push(record);
+  for (let offset = 0; visible.length < listLimit; offset += pageSize) {
+    const page = await listSubmissionRecords(db, { organisationId, limit: pageSize, offset });
+    for (const record of page)
+      if (
+        visible.length < listLimit &&
+        (await isAllowed(db, principal, 'read', submissionFacts(record), cache))
+      )
+        visible.push(record);
+    if (page.length < pageSize) break;
+  }
   const restricted = visible.filter(isRestricted).map((r) => r.id);
   if (restricted.length > 0)
     await db.transaction().execute((trx) =>
@@ -232,7 +260,7 @@ export async function listVisibleSubmissions(
         },
       ]),
     );
-  return visible.map(present);
+  return visible.map((record) => present(record, principal));
 }
 
 export async function publishSubmission(
@@ -242,10 +270,8 @@ export async function publishSubmission(
   requestId: string | null,
 ): Promise<SubmissionView> {
   return db.transaction().execute(async (trx) => {
-    const record = await findSubmission(trx, id);
-    if (!record) throw notFound(`There is no return ${id}.`);
-    await authorise(trx, principal, 'read', factsOf(record), `return ${id}`);
-    await authorise(trx, principal, 'publish', factsOf(record), describe(record));
+    const record = await requireReadable(trx, principal, id, true);
+    await authorise(trx, principal, 'publish', submissionFacts(record), describe(record));
     if (record.status !== 'submitted')
       throw conflict(`${describe(record)} is ${record.status}: only submitted returns can be published.`);
     const actor = actorOf(principal, requestId);
@@ -261,16 +287,36 @@ export async function publishSubmission(
     ]);
     const saved = await findSubmission(trx, id);
     if (!saved) throw new Error('submission vanished');
-    return present(saved);
+    return present(saved, principal);
   });
 }
 
 /** The audit history of one return, for those who may read it. */
+/**
+ * The audit history of one return, for people signed in who may read it (it names staff and readers,
+ * so not for the public even when the return is published). Reading it is itself audited.
+ */
 export async function getSubmissionHistory(
   db: Db,
   principal: Principal,
   id: number,
+  requestId: string | null,
 ): Promise<StoredAuditEvent[]> {
-  await requireReadable(db, principal, id);
-  return findAuditEvents(db, { recordType: 'submission', recordId: String(id), limit: 500 });
+  if (principal.kind !== 'user')
+    throw new AppError('unauthenticated', `Sign in to see the history of return ${id}.`);
+  const record = await requireReadable(db, principal, id);
+  const events = await findAuditEvents(db, { recordType: 'submission', recordId: String(id), limit: 500 });
+  if (isRestricted(record))
+    await db.transaction().execute((trx) =>
+      appendAuditEvents(trx, actorOf(principal, requestId), [
+        {
+          action: 'submission.history-read',
+          recordType: 'submission',
+          recordId: String(id),
+          before: null,
+          after: null,
+        },
+      ]),
+    );
+  return events;
 }

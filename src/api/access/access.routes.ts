@@ -21,7 +21,8 @@ import {
   signInWithPassword,
   signOut,
 } from '../../services/identity.service.js';
-import { safeReturnPath } from '../../services/oidc.service.js';
+import { safeReturnPath } from '../../domain/sign-in.js';
+import { oidcAttemptMinutes, signInFailureOf } from '../../services/oidc.service.js';
 import type { ApiContext } from '../api-context.js';
 import { clearSessionCookie, setSessionCookie } from '../auth/authentication.js';
 import {
@@ -45,6 +46,12 @@ import {
   userIdParams,
   usersResponseSchema,
 } from './access.schemas.js';
+
+const oidcStateCookie = 'oversight_oidc_state';
+// Redirects to and from the identity provider: generous, since a whole trust may share one address.
+const identityProviderLimit = { rateLimit: { max: 120, timeWindow: '1 minute' } };
+
+const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 
 // Sign-in is the target of password guessing: ten tries a minute per address and account (not per
 // address alone: a whole trust may share one address).
@@ -97,6 +104,8 @@ export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const session = await signInWithPassword(db, request.body, String(request.id));
+        // A new session each time; the one the old cookie named ends.
+        if (request.caller.sessionToken) await signOut(db, request.caller.sessionToken, String(request.id));
         setSessionCookie(reply, context, session);
         return {
           account: session.account,
@@ -131,6 +140,12 @@ export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        // Whoever set up a new service first would own it: only from the machine it runs on.
+        if (!isLoopback(request.ip))
+          throw new AppError(
+            'forbidden',
+            'Set up the first account from the machine running the service (http://localhost…/setup), or create it there with "oversight users create --admin".',
+          );
         await setUpFirstAdministrator(
           db,
           {
@@ -157,7 +172,7 @@ export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
     app.get(
       '/api/auth/oidc/start',
       {
-        config: signInLimit,
+        config: identityProviderLimit,
         schema: {
           summary: 'Start signing in at the identity provider (redirects there)',
           tags: ['access'],
@@ -167,15 +182,28 @@ export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         if (!context.oidc)
           throw new AppError('not-found', 'Sign-in through an identity provider is not configured here.');
-        const url = await context.oidc.start(safeReturnPath(request.query.returnTo));
-        return reply.redirect(url.href, 302);
+        try {
+          const { url, state } = await context.oidc.start(safeReturnPath(request.query.returnTo));
+          // The browser that starts a sign-in must be the one that finishes it.
+          reply.setCookie(oidcStateCookie, state, {
+            path: '/api/auth/oidc',
+            httpOnly: true,
+            sameSite: 'lax',
+            secure: context.secureCookies ?? false,
+            maxAge: oidcAttemptMinutes * 60,
+          });
+          return reply.redirect(url.href, 302);
+        } catch (error) {
+          request.log.warn({ err: error }, 'identity provider sign-in could not start');
+          return reply.redirect(`/sign-in?error=${signInFailureOf(error)}`, 302);
+        }
       },
     );
 
     app.get(
       '/api/auth/oidc/callback',
       {
-        config: signInLimit,
+        config: identityProviderLimit,
         schema: { summary: 'Where the identity provider sends people back', tags: ['access'], hide: true },
       },
       async (request, reply) => {
@@ -184,14 +212,18 @@ export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
         try {
           const { session, returnTo } = await context.oidc.complete(
             new URL(request.url, 'http://callback.invalid'),
+            request.cookies[oidcStateCookie],
             String(request.id),
           );
+          if (request.caller.sessionToken) await signOut(db, request.caller.sessionToken, String(request.id));
+          reply.clearCookie(oidcStateCookie, { path: '/api/auth/oidc' });
           setSessionCookie(reply, context, session);
           return reply.redirect(returnTo, 302);
         } catch (error) {
-          // People arrive here in a browser: send them to the sign-in page with the reason.
-          const message = error instanceof Error ? error.message : 'Sign-in failed.';
-          return reply.redirect(`/sign-in?error=${encodeURIComponent(message)}`, 302);
+          // People arrive here in a browser: back to the sign-in page with a reason code (never free text).
+          request.log.warn({ err: error }, 'identity provider sign-in failed');
+          reply.clearCookie(oidcStateCookie, { path: '/api/auth/oidc' });
+          return reply.redirect(`/sign-in?error=${signInFailureOf(error)}`, 302);
         }
       },
     );

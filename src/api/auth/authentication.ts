@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../domain/access.js';
@@ -40,7 +41,8 @@ export async function registerAuthentication(app: FastifyInstance, context: ApiC
 
   app.addHook('onRequest', async (request) => {
     request.caller = publicCaller;
-    if (!request.url.startsWith('/api/')) return;
+    // The matched route, not the raw URL: "/%61pi/…" reaches an /api route too.
+    if (!request.routeOptions.url?.startsWith('/api/')) return;
     const authorization = request.headers.authorization;
     if (authorization) {
       const [scheme, value] = authorization.split(' ', 2);
@@ -62,7 +64,10 @@ export async function registerAuthentication(app: FastifyInstance, context: ApiC
           csrfToken: session.csrfToken,
           sessionToken: token,
         });
-        if (unsafeMethods.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken)
+        if (
+          unsafeMethods.has(request.method) &&
+          !sameSecret(request.headers['x-csrf-token'], session.csrfToken)
+        )
           throw new AppError(
             'forbidden',
             'This change did not come from a page of this service (missing or wrong CSRF token). Reload the page and try again.',
@@ -70,6 +75,13 @@ export async function registerAuthentication(app: FastifyInstance, context: ApiC
       }
     }
   });
+}
+
+function sameSecret(sent: string | string[] | undefined, expected: string): boolean {
+  if (typeof sent !== 'string') return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function setCaller(request: FastifyRequest, caller: Caller) {

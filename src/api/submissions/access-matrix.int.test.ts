@@ -396,4 +396,72 @@ describe('access matrix: role × scope × function × action', () => {
     expect(setUpAgain.statusCode).toBe(409);
     expect(setUpAgain.body).not.toMatch(/at .*\.ts:\d+/);
   });
+
+  it('gives missing and hidden returns the same answer, keeps history from the public, and redacts returns from administrators without access', async () => {
+    const missing = await app.inject({ url: '/api/submissions/999999', headers: headers.southEastLondonIcb });
+    const hidden = await app.inject({
+      url: `/api/submissions/${ids.delta}`,
+      headers: headers.southEastLondonIcb,
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(hidden.statusCode).toBe(404);
+    expect(missing.json().error.message.replace('999999', 'N')).toBe(
+      hidden.json().error.message.replace(String(ids.delta), 'N'),
+    );
+    expect((await app.inject({ url: '/api/submissions/999999' })).statusCode).toBe(401);
+    // Published: the public sees the values, but neither who changed it nor its history.
+    const published = await app.inject({ url: `/api/submissions/${ids.betaPublished}` });
+    expect(published.json()).toMatchObject({ status: 'published', updatedBy: null });
+    expect((await app.inject({ url: `/api/submissions/${ids.betaPublished}/history` })).statusCode).toBe(401);
+    // A history read of a restricted return is itself audited.
+    await app.inject({ url: `/api/submissions/${ids.beta}/history`, headers: headers.londonTeam });
+    const adminHeaders = await signIn('admin@nhs.test');
+    const trail = await app.inject({
+      url: '/api/audit?recordType=submission&limit=500',
+      headers: adminHeaders,
+    });
+    const events = trail.json().events as Array<{ action: string; recordId: string; after: unknown }>;
+    expect(
+      events.some((e) => e.action === 'submission.history-read' && e.recordId === String(ids.beta)),
+    ).toBe(true);
+    // The administrator holds no role: every return's values are redacted for them.
+    const created = events.find(
+      (e) => e.action === 'submission.create' && e.recordId === String(ids.alphaEprr),
+    );
+    expect(created?.after).toEqual({ redacted: 'You do not have access to this return.' });
+    // Unpublished returns only: published ones are open to everyone, administrators included.
+    const unpublished = all.filter((n) => n !== 'betaPublished').map((n) => String(ids[n]));
+    const leaked = events.filter(
+      (e) => unpublished.includes(e.recordId) && JSON.stringify(e).includes('ae_attendances_all'),
+    );
+    expect(leaked).toEqual([]);
+  });
+
+  it('does not describe a hidden return to someone submitting over it', async () => {
+    const r = records.alphaEprr;
+    const response = await app.inject({
+      method: 'PUT',
+      url: '/api/submissions',
+      headers: headers.alphaSubmitter,
+      payload: {
+        template: r.template,
+        organisation: r.org,
+        periodStart: r.period,
+        values: { ae_attendances_all: 1 },
+      },
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.body).not.toMatch(/Emergency preparedness|statutory function/i);
+  });
+
+  it('sets up the first account only from the machine the service runs on', async () => {
+    const remote = await app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      remoteAddress: '10.1.2.3',
+      payload: { email: 'first@nhs.test', name: 'First', password },
+    });
+    expect(remote.statusCode).toBe(403);
+    expect(remote.json().error.message).toContain('users create --admin');
+  });
 });

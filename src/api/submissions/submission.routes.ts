@@ -115,7 +115,12 @@ export function submissionRoutes(context: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => ({
-        events: await getSubmissionHistory(db, request.caller.principal, request.params.id),
+        events: await getSubmissionHistory(
+          db,
+          request.caller.principal,
+          request.params.id,
+          String(request.id),
+        ),
       }),
     );
   };

@@ -11,7 +11,7 @@ export const submissionSchema = z.object({
   status: z.enum(['draft', 'submitted', 'published']),
   values: z.record(z.string(), z.number()),
   updatedAt: z.string(),
-  updatedBy: z.string(),
+  updatedBy: z.string().nullable().describe('Who last changed it; shown only to people signed in'),
 });
 export type SubmissionDto = z.infer<typeof submissionSchema>;
 

@@ -38,6 +38,7 @@ export function registerServeCommand(program: Command): void {
           logLevel: config.logLevel,
           oidc: config.oidc ? createOidcClient(handle.db, config.oidc, config.publicUrl) : null,
           secureCookies: config.secureCookies,
+          trustProxy: config.trustProxy,
         });
         const shutdown = async (signal: string) => {
           app.log.info(`${signal} received: closing`);

@@ -23,7 +23,8 @@ describe('signing in and access in a real browser', () => {
   const oidc: OidcClient = {
     label: 'Test NHS identity',
     start: (returnTo) => (realOidc ? realOidc.start(returnTo) : Promise.reject(new Error('not ready'))),
-    complete: (url, id) => (realOidc ? realOidc.complete(url, id) : Promise.reject(new Error('not ready'))),
+    complete: (url, state, id) =>
+      realOidc ? realOidc.complete(url, state, id) : Promise.reject(new Error('not ready')),
   };
   // Refusals the tests provoke are expected; anything else (and any 5xx) is a fault.
   const failures: string[] = [];
@@ -185,5 +186,23 @@ describe('signing in and access in a real browser', () => {
     await expect.poll(() => page.getByText('olivia@nhs.test', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByText('Signs in with').isVisible()).toBe(true);
     expect(failures).toEqual(['400 POST /api/setup', '400 POST /api/users/2/roles', '401 POST /api/session']);
+  });
+
+  it('refuses to finish a sign-in the browser did not start, in its own words only', async () => {
+    await page.goto(
+      `${app.baseUrl}/api/auth/oidc/callback?error=access_denied&state=someone-elses&error_description=Call+0800`,
+    );
+    await page.waitForURL(/\/sign-in\?error=/);
+    await expect
+      .poll(() => page.locator('.nhsuk-error-summary').textContent())
+      .toContain('provider did not sign you in');
+    await page.goto(`${app.baseUrl}/api/auth/oidc/callback?state=someone-elses&code=stolen`);
+    await expect
+      .poll(() => page.locator('.nhsuk-error-summary').textContent())
+      .toContain('Sign-in must finish in the browser that started it');
+    await page.goto(
+      `${app.baseUrl}/sign-in?error=${encodeURIComponent('Your account is locked: call 0800 000')}`,
+    );
+    await expect.poll(() => page.locator('.nhsuk-error-summary').textContent()).not.toContain('0800');
   });
 });

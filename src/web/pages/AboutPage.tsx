@@ -53,6 +53,15 @@ export function AboutPage() {
         A&amp;E series from April 2021 gives all department types together), each period uses the definition
         of its time and the page says so.
       </p>
+      <h2>Who can see what</h2>
+      <p>
+        Published figures, the NHS structure and published returns are open to everyone. A return that is not
+        published can be seen only by its organisation and those above it — its ICB, its region and national
+        teams — as the structure stood in the month the return is for. Returns that belong to a statutory
+        function kept separate by law, such as emergency preparedness, resilience and response, can be seen
+        only by people granted that function. Every change, and every look at a return that is not published,
+        is recorded in an audit trail that cannot be edited without it showing.
+      </p>
       <h2>Demonstration data</h2>
       <p>
         A new installation starts with a generated demonstration dataset: the real regions and ICBs, with

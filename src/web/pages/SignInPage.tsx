@@ -3,24 +3,27 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api-client.js';
 import { fieldError, TextField } from '../components/form-parts.js';
 import { ApiErrorSummary, usePageTitle } from '../components/page-parts.js';
+import { isSignInFailure, safeReturnPath, signInFailureMessages } from '../../domain/sign-in.js';
 import { useSession } from '../session.js';
-
-/** Only paths on this site, so a link cannot send someone elsewhere after signing in. */
-export function safeReturnTo(value: string | null): string {
-  return value && /^\/(?![/\\])/.test(value) ? value : '/';
-}
 
 /** Sign in with the NHS identity provider (when configured) or a local account. */
 export function SignInPage() {
   const { session, adopt } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const returnTo = safeReturnTo(params.get('returnTo'));
+  const returnTo = safeReturnPath(params.get('returnTo'));
   const providerError = params.get('error');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // The identity provider's failures come back as a code; only our own words are shown for it.
   const [error, setError] = useState<ApiError | null>(
-    providerError ? new ApiError(providerError, 401, []) : null,
+    providerError
+      ? new ApiError(
+          signInFailureMessages[isSignInFailure(providerError) ? providerError : 'failed'],
+          401,
+          [],
+        )
+      : null,
   );
   const [busy, setBusy] = useState(false);
   usePageTitle('Sign in', error !== null);
