@@ -52,6 +52,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const loneSurrogateOrNul = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
 
 /**

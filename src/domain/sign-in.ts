@@ -36,6 +36,7 @@ export function isSignInFailure(value: string | null): value is SignInFailure {
 
 /** Only paths on this site (no scheme, host, backslash, control character or space), so a link cannot send someone elsewhere after signing in. */
 export function safeReturnPath(value: string | null | undefined): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (!value || !value.startsWith('/') || value.startsWith('//') || /[\s\\\u0000-\u001f\u007f]/.test(value))
     return '/';
   const base = 'http://return.invalid';
