@@ -214,6 +214,22 @@ describe('the oversight command', () => {
     expect(attendances?.points[0]).toMatchObject({ value: 1100, reported: 2 });
     const table = await cli.run('dashboard', 'QWE', '--metrics', 'ae_4h_all');
     expect(table.stdout).toContain('82.7%');
+    const members = await cli.json<{
+      members: Array<{ odsCode: string }>;
+      area: { figures: Record<string, { value: number }> };
+    }>('members', 'QWE', '--as-at', '2024-01-15', '--metrics', 'ae_attendances');
+    expect(members.code).toBe(0);
+    expect(members.body.members.map((m) => m.odsCode).sort()).toEqual(['TM001', 'TM002']);
+    expect(members.body.area.figures.ae_attendances?.value).toBe(1100);
+    const membersTable = await cli.run(
+      'members',
+      'QWE',
+      '--as-at',
+      '2024-01-15',
+      '--metrics',
+      'ae_attendances',
+    );
+    expect(membersTable.stdout).toMatch(/all members \(QWE\)\s+1,100 Jan 2024/);
 
     const unknown = await cli.run('dashboard', 'ZZZ99');
     expect(unknown.code).toBe(4);

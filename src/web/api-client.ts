@@ -12,6 +12,7 @@ import type {
   dashboardResponseSchema,
   importsResponseSchema,
   leagueResponseSchema,
+  memberFiguresResponseSchema,
   rollupResponseSchema,
 } from '../api/metrics/metric.schemas.js';
 import type {
@@ -48,6 +49,7 @@ export type SeriesPoint = RollupResponse['series'][number]['points'][number];
 export type LeagueResponse = z.output<typeof leagueResponseSchema>;
 export type DashboardResponse = z.output<typeof dashboardResponseSchema>;
 export type ImportsResponse = z.output<typeof importsResponseSchema>;
+export type MemberFiguresResponse = z.output<typeof memberFiguresResponseSchema>;
 
 export type SessionResponse = z.output<typeof sessionResponseSchema>;
 export type Account = z.output<typeof accountSchema>;
@@ -185,6 +187,8 @@ export const api = {
   dashboard: (params: { org: string; metrics?: string; from?: string; to?: string }, signal?: AbortSignal) =>
     getJson<DashboardResponse>(`/api/dashboard${query({ ...params })}`, signal),
   imports: (signal?: AbortSignal) => getJson<ImportsResponse>('/api/imports', signal),
+  memberFigures: (params: { org: string; asAt?: string; metrics?: string }, signal?: AbortSignal) =>
+    getJson<MemberFiguresResponse>(`/api/dashboard/members${query({ ...params })}`, signal),
   session: (signal?: AbortSignal) => getJson<SessionResponse>('/api/session', signal),
   signIn: (body: { email: string; password: string }) =>
     sendJson<SessionResponse>('POST', '/api/session', body),

@@ -119,6 +119,29 @@ describe('metrics API', () => {
     expect(repeated.json().series[0].points[0].numerator).toBe(1250);
   });
 
+  it('sets an ICB beside its members: the latest month of each metric for each, and the ICB as a whole', async () => {
+    const response = await app.inject({
+      url: '/api/dashboard/members?org=QKK&asAt=2024-02-20&metrics=ae_4h_all,ae_attendances',
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.metrics.map((m: { code: string }) => m.code)).toEqual(['ae_4h_all', 'ae_attendances']);
+    const byCode = Object.fromEntries(
+      body.members.map((m: { odsCode: string; figures: Record<string, unknown> }) => [m.odsCode, m.figures]),
+    );
+    expect(Object.keys(byCode).sort()).toEqual(['TA001', 'TA002']);
+    // Alpha reported in February: 1,100 attendances, 300 over 4 hours.
+    expect(byCode.TA001.ae_4h_all).toMatchObject({ month: '2024-02-01', label: 'February 2024' });
+    expect(byCode.TA001.ae_4h_all.value).toBeCloseTo((800 / 1100) * 100, 10);
+    // Beta's latest is January (500, 50 over): missing is not zero.
+    expect(byCode.TA002.ae_attendances).toMatchObject({ value: 500, month: '2024-01-01' });
+    expect(byCode.TA002.ae_4h_all.value).toBeCloseTo(90, 10);
+    // The ICB's latest month is February, from Alpha alone.
+    expect(body.area.figures.ae_attendances).toMatchObject({ value: 1100, month: '2024-02-01', reported: 1 });
+    const unknown = await app.inject({ url: '/api/dashboard/members?org=ZZZ99' });
+    expect(unknown.statusCode).toBe(404);
+  });
+
   it('ranks trusts in a league table with quartile bands and England', async () => {
     const body = (
       await app.inject({ url: '/api/metrics/ae_4h_all/league?period=2024-01-01&level=nhs-trust' })

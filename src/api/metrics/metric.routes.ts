@@ -6,6 +6,7 @@ import { getDatasetNotice } from '../../services/dataset.service.js';
 import { listImports } from '../../services/import-history.service.js';
 import { getMetricCatalogue, requireMetric } from '../../services/metric-catalogue.service.js';
 import { getPeerGroups } from '../../services/peer-group.service.js';
+import { getMemberFigures } from '../../services/member-figures.service.js';
 import { listQuarantine } from '../../services/quarantine.service.js';
 import { getLeagueTable, rollupMetrics, type StructureMode } from '../../services/rollup.service.js';
 import type { ApiContext } from '../api-context.js';
@@ -16,6 +17,8 @@ import {
   importsResponseSchema,
   leagueQuerySchema,
   leagueResponseSchema,
+  memberFiguresQuerySchema,
+  memberFiguresResponseSchema,
   metricCodeParams,
   metricResponseSchema,
   peerGroupsResponseSchema,
@@ -231,6 +234,29 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
           ...dashboard,
           series: dashboard.series.map((s) => ({ ...s, metric: presentMetric(s.metric) })),
         };
+      },
+    );
+
+    app.get(
+      '/api/dashboard/members',
+      {
+        schema: {
+          summary:
+            'An area and its members side by side (England and its regions, a region and its ICBs, an ICB and its trusts): the latest month of headline metrics for each',
+          tags: ['metrics'],
+          querystring: memberFiguresQuerySchema,
+          response: { 200: memberFiguresResponseSchema },
+        },
+      },
+      async (request) => {
+        const list = request.query.metrics ? parseMetricList(request.query.metrics) : undefined;
+        const figures = await getMemberFigures(db, {
+          odsCode: request.query.org ?? 'X24',
+          asAt: request.query.asAt ?? today(),
+          ...(list ? { metricCodes: list } : {}),
+          today: today(),
+        });
+        return { meta: await getDatasetNotice(db), ...figures };
       },
     );
 

@@ -270,3 +270,39 @@ export const dashboardResponseSchema = z.object({
     }),
   ),
 });
+
+export const memberFiguresQuerySchema = z.object({
+  org: odsCodeParam.optional().describe('The area: England (X24, the default), a region or an ICB'),
+  asAt: isoDateParam.optional().describe('Structure and latest month as at this date (default today)'),
+  metrics: z
+    .string()
+    .optional()
+    .describe(
+      'Comma-separated metric codes (default: A&E 4-hour, attendances, vacancy rate, surplus or deficit)',
+    ),
+});
+
+const latestFigureSchema = z
+  .object({ value: z.number(), month: isoDateParam, label: z.string(), reported: z.number().int() })
+  .nullable();
+const memberRowSchema = z.object({
+  odsCode: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  figures: z.record(z.string(), latestFigureSchema),
+});
+
+export const memberFiguresResponseSchema = z.object({
+  meta: metaSchema,
+  asAt: isoDateParam,
+  metrics: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      unit: z.string(),
+      polarity: z.enum(['higher-is-better', 'lower-is-better', 'neutral']),
+    }),
+  ),
+  area: memberRowSchema,
+  members: z.array(memberRowSchema),
+});

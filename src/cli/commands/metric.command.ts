@@ -7,6 +7,7 @@ import { todayIsoDate } from '../../domain/iso-date.js';
 import { metricDomainLabels, parseMetricList, polarityLabels } from '../../domain/metric.js';
 import { getDashboard } from '../../services/dashboard.service.js';
 import { getMetricCatalogue } from '../../services/metric-catalogue.service.js';
+import { getMemberFigures } from '../../services/member-figures.service.js';
 import { createPeerGroup, getPeerGroups } from '../../services/peer-group.service.js';
 import {
   getLeagueTable,
@@ -227,6 +228,51 @@ export function registerMetricCommands(program: Command): void {
         }
       },
     );
+
+  program
+    .command('members')
+    .description(
+      'An area beside its members (England and its regions, a region and its ICBs, an ICB and its trusts): the latest month of headline metrics for each',
+    )
+    .argument('[org]', 'ODS code of the area (default England, X24)', parseOdsCode)
+    .option('--as-at <date>', 'structure and latest month as at this date (default today)', parseDateOption)
+    .option('--metrics <codes>', 'comma-separated metric codes (default: the headline metrics)')
+    .option('--json', 'print one JSON document')
+    .action(async (org: string | undefined, options: { asAt?: string; metrics?: string; json?: boolean }) => {
+      try {
+        await withDatabase('oversight members', async ({ handle }) => {
+          const figures = await getMemberFigures(handle.db, {
+            odsCode: org ?? 'X24',
+            asAt: options.asAt ?? todayIsoDate(),
+            ...(options.metrics ? { metricCodes: parseMetricList(options.metrics) } : {}),
+            today: todayIsoDate(),
+          });
+          if (options.json) return printJson(figures);
+          if (figures.metrics.length === 0) {
+            printLine('No figures for these metrics in the 12 months to the date.');
+            return;
+          }
+          const row = (r: (typeof figures)['area'], label = r.name) => ({
+            organisation: `${label} (${r.odsCode})`,
+            ...Object.fromEntries(
+              figures.metrics.map((m) => {
+                const f = r.figures[m.code];
+                return [
+                  m.code,
+                  f ? `${format(f.value, m.unit)} ${f.label.replace(/^(\w{3})\w* /, '$1 ')}` : null,
+                ];
+              }),
+            ),
+          });
+          printTable(
+            [...figures.members.map((m) => row(m)), row(figures.area, `${figures.area.name}, all members`)],
+            ['organisation', ...figures.metrics.map((m) => m.code)],
+          );
+        });
+      } catch (error) {
+        reportError(error, options);
+      }
+    });
 
   program
     .command('league')

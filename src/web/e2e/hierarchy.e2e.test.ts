@@ -38,6 +38,11 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await expect.poll(() => page.locator('h1').textContent()).toMatch(/^The NHS in England on /);
     await expect.poll(() => page.getByTestId('demo-banner').isVisible()).toBe(true);
     expect(await page.locator('tbody tr').count()).toBeGreaterThanOrEqual(7);
+    // The schematic map: 7 regions holding the 42 ICBs; then the regions side by side, with England.
+    const map = page.getByRole('navigation', { name: 'Map of regions and integrated care systems' });
+    expect(await map.getByRole('link').count()).toBe(7 + 42);
+    await expect.poll(() => page.getByTestId('member-figures').locator('tbody tr').count()).toBe(8);
+    expect(await page.getByTestId('member-figures').locator('thead th').count()).toBeGreaterThan(2);
     await expectAccessible('01-england');
 
     await page.getByRole('link', { name: 'North West', exact: true }).first().click();

@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchBrowser,
@@ -7,6 +8,11 @@ import {
   startApp,
   type RunningApp,
 } from '../../../test/browser.js';
+
+async function readDownload(download: Download): Promise<Buffer> {
+  const path = await download.path();
+  return readFile(path);
+}
 
 describe('metrics in a real browser', () => {
   let app: RunningApp;
@@ -70,6 +76,24 @@ describe('metrics in a real browser', () => {
     await expect.poll(() => page.title()).toMatch(/^Error: /);
   });
 
+  it('draws the figures as a chart that downloads as SVG and PNG', async () => {
+    await page.goto(`${app.baseUrl}/metrics/ae_4h_all?org=QOP`);
+    await expect.poll(() => page.getByTestId('time-series-chart').locator('svg').count()).toBe(1);
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download chart (SVG)' }).click(),
+    ]);
+    expect(svg.suggestedFilename()).toBe('ae_4h_all-QOP.svg');
+    const svgText = await readDownload(svg);
+    expect(svgText.toString('utf8')).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download chart (PNG)' }).click(),
+    ]);
+    expect(png.suggestedFilename()).toBe('ae_4h_all-QOP.png');
+    expect((await readDownload(png)).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
   it('downloads the figures as CSV', async () => {
     await page.goto(`${app.baseUrl}/metrics/ae_attendances?org=QOP`);
     const href = await page.getByRole('link', { name: 'Download these figures (CSV)' }).getAttribute('href');
@@ -83,7 +107,16 @@ describe('metrics in a real browser', () => {
   it("shows an organisation's latest figures on its page", async () => {
     await page.goto(`${app.baseUrl}/organisations/QOP`);
     await expect.poll(() => page.locator('#latest-figures').isVisible()).toBe(true);
-    expect(await page.getByRole('link', { name: 'Vacancy rate' }).isVisible()).toBe(true);
+    expect(
+      await page.locator('#latest-figures + *').getByRole('link', { name: 'Vacancy rate' }).isVisible(),
+    ).toBe(true);
+    // The ICB read with its members: a row per trust, then the ICB as a whole.
+    await expect
+      .poll(() => page.getByTestId('member-figures').locator('tbody tr').count())
+      .toBeGreaterThan(2);
+    expect(await page.getByTestId('member-figures').locator('tbody tr').last().textContent()).toContain(
+      '(all members)',
+    );
     await expectAccessible('13-icb-latest-figures');
   });
 

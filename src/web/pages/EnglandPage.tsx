@@ -1,6 +1,8 @@
 import { Link, useSearchParams } from 'react-router';
 import { api, type TreeNode } from '../api-client.js';
 import { AsAtControl } from '../components/AsAtControl.js';
+import { MemberFigures } from '../components/MemberFigures.js';
+import { RegionTileMap } from '../components/RegionTileMap.js';
 import { ApiErrorSummary, Empty, Loading, usePageTitle, TableContainer } from '../components/page-parts.js';
 import { formatCount, formatLongDate, withAsAt } from '../format.js';
 import { useApi } from '../use-api.js';
@@ -58,6 +60,10 @@ export function EnglandPage() {
         trusts.
       </p>
       <AsAtControl asAt={asAt} />
+
+      <h2>Regions and systems</h2>
+      <RegionTileMap regions={regions} asAtParam={asAtParam} />
+      <MemberFigures code="X24" asAt={asAt} asAtParam={asAtParam} caption="Regions side by side" />
 
       <TableContainer label="Regions">
         <table className="nhsuk-table">

@@ -11,6 +11,7 @@ import {
   usePageTitle,
 } from '../components/page-parts.js';
 import { formatCount, formatValue } from '../format.js';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart.js';
 import { useApi } from '../use-api.js';
 
 function targetVerdict(point: SeriesPoint): { label: string; met: boolean } | null {
@@ -391,6 +392,12 @@ export function MetricPage() {
 
       {state.status === 'ready' && series ? (
         <>
+          <TimeSeriesChart
+            points={series.points}
+            unit={series.metric.unit}
+            title={`${series.metric.name}, ${state.data.aggregate.name}`}
+            fileName={`${series.metric.code}-${state.data.aggregate.code}`}
+          />
           <p>
             <a href={api.seriesCsvUrl(code, request)} download>
               Download these figures (CSV)

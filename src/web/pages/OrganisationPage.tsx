@@ -7,6 +7,8 @@ import {
 import { api, type OrganisationSummary, type ProfileResponse } from '../api-client.js';
 import { AsAtControl } from '../components/AsAtControl.js';
 import { LatestFigures } from '../components/LatestFigures.js';
+import { MemberFigures } from '../components/MemberFigures.js';
+import { OrganisationReturns } from '../components/OrganisationReturns.js';
 import {
   ApiErrorSummary,
   Breadcrumbs,
@@ -333,7 +335,21 @@ export function OrganisationPage() {
 
       {profile.existedOnDate ? <LatestFigures code={organisation.odsCode} asAt={profile.asAt} /> : null}
 
+      {profile.existedOnDate &&
+      (organisation.kind === 'region' || organisation.kind === 'icb' || organisation.kind === 'stp') ? (
+        <MemberFigures
+          code={organisation.odsCode}
+          asAt={profile.asAt}
+          asAtParam={asAtParam}
+          caption={organisation.kind === 'region' ? 'Its systems side by side' : 'Its members side by side'}
+        />
+      ) : null}
+
       <ChildrenTables profile={profile} asAt={asAtParam} />
+
+      {organisation.kind === 'nhs-trust' || organisation.kind === 'independent-provider' ? (
+        <OrganisationReturns code={organisation.odsCode} />
+      ) : null}
 
       <h2>History</h2>
       <TableContainer label="Names and types">
