@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildServer, defaultWebRoot, type ServerOptions } from '../src/api/server.js';
 import { openMemoryPglite, type DatabaseHandle } from '../src/db/database.js';
 import { loadDemoDataset } from '../src/services/demo.service.js';
@@ -107,4 +107,23 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+export const userGuideDir = resolve('docs', 'user-guide');
+
+/**
+ * A picture for the user guide (docs/user-guide.md), taken only when UPDATE_USER_GUIDE=1 (`npm run guide`),
+ * always of the generated demo data. A section of the page when a locator is given, else the window.
+ */
+export async function guideShot(page: Page, name: string, section?: Locator): Promise<void> {
+  if (process.env.UPDATE_USER_GUIDE !== '1') return;
+  mkdirSync(userGuideDir, { recursive: true });
+  const path = join(userGuideDir, `${name}.jpg`);
+  if (section) {
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path, type: 'jpeg', quality: 70 });
+  } else {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path, type: 'jpeg', quality: 70 });
+  }
 }

@@ -227,6 +227,8 @@ export async function getDashboard(
     metricCodes: string[] | 'all';
     from?: IsoDate;
     to?: IsoDate;
+    /** Without `to`: end at the latest month with figures on or before this date (default: the latest). */
+    until?: IsoDate;
     today: IsoDate;
   },
 ): Promise<Dashboard> {
@@ -243,13 +245,17 @@ export async function getDashboard(
     throw notFound(
       `No organisation has ODS code ${options.aggregateCode}. Check the code, or search by name.`,
     );
+  const latest = options.to
+    ? null
+    : await latestPeriodForItems(
+        db,
+        metrics.flatMap((metric) => rangeTerms([metric], catalogue).map((t) => t.itemId)),
+      );
   const to = periodContaining(
     'month',
     options.to ??
-      (await latestPeriodForItems(
-        db,
-        metrics.flatMap((metric) => rangeTerms([metric], catalogue).map((t) => t.itemId)),
-      )) ??
+      (latest && options.until && latest > options.until ? options.until : latest) ??
+      options.until ??
       options.today,
   ).start;
   // Months are read whole: a date in a month stands for the month.

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { IsoDate } from '../domain/iso-date.js';
 import type { Metric } from '../domain/metric.js';
-import { addMonths, periodContaining } from '../domain/period.js';
+import { addMonths } from '../domain/period.js';
 import { getDashboard } from './dashboard.service.js';
 import { getTreeAt } from './hierarchy-query.service.js';
 
@@ -11,8 +11,18 @@ import { getTreeAt } from './hierarchy-query.service.js';
  * system view the seeds ask for — an organisation read together with its system.
  */
 
-/** Shown when the caller names none: one each for access, activity, people and money. */
-export const headlineMetrics = ['ae_4h_all', 'ae_attendances', 'wf_vacancy_rate', 'fin_surplus_deficit'];
+/**
+ * Shown when the caller names none: urgent care, beds and elective waits, people and money. Only those
+ * with figures become columns (the published files have no workforce or finance data; the demo has no beds).
+ */
+export const headlineMetrics = [
+  'ae_4h_all',
+  'ae_attendances',
+  'ga_occupancy',
+  'rtt_over_18w_all_parts',
+  'wf_vacancy_rate',
+  'fin_surplus_deficit',
+];
 
 export interface LatestFigure {
   value: number;
@@ -45,7 +55,14 @@ export async function getMemberFigures(
 ): Promise<MemberFigures> {
   const tree = await getTreeAt(db, { asAt: options.asAt, rootCode: options.odsCode, depth: 1 });
   const metricCodes = options.metricCodes ?? headlineMetrics;
-  const to = periodContaining('month', options.asAt).start;
+  // The latest month with figures on or before the date: published data lags, and ends where it ends.
+  const probe = await getDashboard(db, {
+    aggregateCode: options.odsCode,
+    metricCodes,
+    until: options.asAt,
+    today: options.today,
+  });
+  const to = probe.to;
   const from = addMonths(to, -11);
   let catalogueMetrics: Metric[] = [];
   const latest = async (odsCode: string, name: string, kind: string): Promise<MemberFiguresRow> => {

@@ -184,8 +184,10 @@ export const api = {
   ) => getJson<LeagueResponse>(`/api/metrics/${encodeURIComponent(code)}/league${query(params)}`, signal),
   leagueCsvUrl: (code: string, params: { period: string; level: string; periodType?: string }) =>
     `/api/metrics/${encodeURIComponent(code)}/league.csv${query(params)}`,
-  dashboard: (params: { org: string; metrics?: string; from?: string; to?: string }, signal?: AbortSignal) =>
-    getJson<DashboardResponse>(`/api/dashboard${query({ ...params })}`, signal),
+  dashboard: (
+    params: { org: string; metrics?: string; from?: string; to?: string; until?: string },
+    signal?: AbortSignal,
+  ) => getJson<DashboardResponse>(`/api/dashboard${query({ ...params })}`, signal),
   imports: (signal?: AbortSignal) => getJson<ImportsResponse>('/api/imports', signal),
   memberFigures: (params: { org: string; asAt?: string; metrics?: string }, signal?: AbortSignal) =>
     getJson<MemberFiguresResponse>(`/api/dashboard/members${query({ ...params })}`, signal),

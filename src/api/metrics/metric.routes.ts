@@ -221,12 +221,13 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { metrics, org, from, to } = request.query;
+        const { metrics, org, from, to, until } = request.query;
         const dashboard = await getDashboard(db, {
           aggregateCode: org ?? 'X24',
           metricCodes: parseMetricList(metrics),
           from,
           to,
+          until,
           today: today(),
         });
         return {

@@ -245,6 +245,9 @@ export const dashboardQuerySchema = z.object({
   metrics: z.string().default('all').describe('Comma-separated metric codes, or "all" (default)'),
   from: isoDateParam.optional().describe('First month; default 35 months before the last'),
   to: isoDateParam.optional().describe('Last month; default the latest month with figures'),
+  until: isoDateParam
+    .optional()
+    .describe('Without "to": end at the latest month with figures on or before this date'),
 });
 
 export const dashboardResponseSchema = z.object({
@@ -278,7 +281,7 @@ export const memberFiguresQuerySchema = z.object({
     .string()
     .optional()
     .describe(
-      'Comma-separated metric codes (default: A&E 4-hour, attendances, vacancy rate, surplus or deficit)',
+      'Comma-separated metric codes (default: the headline metrics with figures: A&E 4-hour and attendances, G&A bed occupancy, RTT over 18 weeks, vacancy rate, surplus or deficit)',
     ),
 });
 

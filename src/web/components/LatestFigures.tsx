@@ -11,16 +11,19 @@ function monthsBefore(date: string, months: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
 }
 
-/** The latest value of every metric an organisation (or its area) has figures for, in the 12 months to the date. */
+/** The latest value of every metric an organisation (or its area) has, in the 12 months to its latest figures on or before the date. */
 export function LatestFigures({ code, asAt }: { code: string; asAt: string }) {
-  const to = `${asAt.slice(0, 7)}-01`;
-  const from = monthsBefore(to, 12);
-  const state = useApi((signal) => api.dashboard({ org: code, from, to }, signal), [code, from, to]);
+  // Up to the latest month with figures on or before the date: published data lags behind today.
+  const state = useApi((signal) => api.dashboard({ org: code, until: asAt }, signal), [code, asAt]);
   if (state.status === 'loading') return <Loading what="the latest figures" />;
   if (state.status === 'error')
     return <p className="app-secondary">The latest figures could not be loaded: {state.error.message}</p>;
+  const from = monthsBefore(state.data.to, 11);
   const rows = state.data.series
-    .map((series) => ({ series, latest: [...series.points].reverse().find((p) => p.value !== null) }))
+    .map((series) => ({
+      series,
+      latest: [...series.points].reverse().find((p) => p.value !== null && p.period.start >= from),
+    }))
     .filter((row) => row.latest !== undefined);
   if (rows.length === 0) return null;
   return (
@@ -29,7 +32,7 @@ export function LatestFigures({ code, asAt }: { code: string; asAt: string }) {
       <TableContainer label="Latest figures">
         <table className="nhsuk-table">
           <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">
-            The latest figure of each metric in the 12 months to the date shown
+            The latest figure of each metric, in the 12 months to the latest month with figures
           </caption>
           <thead className="nhsuk-table__head">
             <tr className="nhsuk-table__row">

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOidcClient, type OidcClient } from '../../services/oidc.service.js';
 import {
+  guideShot,
   launchBrowser,
   screenshot,
   seriousAccessibilityViolations,
@@ -95,6 +96,7 @@ describe('signing in and access in a real browser', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Ada Admin');
     expect(await page.getByText('National director, England').isVisible()).toBe(true);
     await expectAccessible('31-account');
+    await guideShot(page, '10-account');
 
     await page.getByRole('link', { name: 'Manage access' }).click();
     await page.waitForURL(/\/admin\/users$/);
@@ -121,6 +123,7 @@ describe('signing in and access in a real browser', () => {
       )
       .toBe(1);
     await expectAccessible('32-admin-user');
+    await guideShot(page, '11-manage-access');
 
     await page.goto(`${app.baseUrl}/admin/tokens`);
     await page.getByLabel('What it is for').fill('Wren PAS feed');
@@ -137,6 +140,7 @@ describe('signing in and access in a real browser', () => {
       .toContain('The chain is intact');
     expect(await page.getByTestId('audit-row').count()).toBeGreaterThan(4);
     await expectAccessible('34-audit');
+    await guideShot(page, '14-audit');
   });
 
   it('signs a data submitter in with a local account, who submits a return and sees its history', async () => {
@@ -146,6 +150,7 @@ describe('signing in and access in a real browser', () => {
     await expect.poll(() => page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
 
     await page.goto(`${app.baseUrl}/sign-in?returnTo=/returns`);
+    await guideShot(page, '09-sign-in');
     await page.getByLabel('Email address').fill('sam@nhs.test');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -159,12 +164,14 @@ describe('signing in and access in a real browser', () => {
     await page.getByLabel('Data item 1').selectOption('ae_attendances_all');
     await page.getByLabel('Value 1').fill('12,345');
     await expectAccessible('35-submit-return');
+    await guideShot(page, '12-submit-return');
     await page.getByRole('button', { name: 'Submit return' }).click();
     await page.waitForURL(/\/returns\/\d+$/);
     await expect.poll(() => page.locator('h1').textContent()).toContain('ae-monthly: TWA01, March 2025');
     expect(await page.getByRole('cell', { name: '12,345' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('audit-row').count()).toBeGreaterThan(0);
     await expectAccessible('36-return');
+    await guideShot(page, '13-return');
   });
 
   it('signs in through the identity provider, and the return stays out of sight of someone with no role', async () => {

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  guideShot,
   launchBrowser,
   screenshot,
   seriousAccessibilityViolations,
@@ -44,6 +45,9 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await expect.poll(() => page.getByTestId('member-figures').locator('tbody tr').count()).toBe(8);
     expect(await page.getByTestId('member-figures').locator('thead th').count()).toBeGreaterThan(2);
     await expectAccessible('01-england');
+    await guideShot(page, '01-england');
+    await guideShot(page, '02-map', map);
+    await guideShot(page, '03-regions-side-by-side', page.getByTestId('member-figures'));
 
     await page.getByRole('link', { name: 'North West', exact: true }).first().click();
     await page.waitForURL(/\/organisations\/Y62/);
@@ -55,6 +59,7 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await page.waitForURL(/\/organisations\/QOP/);
     await expect.poll(() => page.locator('h1').textContent()).toContain('Greater Manchester');
     await expectAccessible('03-icb');
+    await guideShot(page, '04-icb');
 
     const trustLink = page.locator('table', { hasText: 'NHS trusts' }).first().locator('tbody a').first();
     const trustName = (await trustLink.textContent()) ?? '';
@@ -68,6 +73,7 @@ describe('browsing the NHS hierarchy in a real browser', () => {
       'NHS Greater Manchester Integrated Care Board',
     ]);
     await expectAccessible('04-trust');
+    await guideShot(page, '05-trust');
   });
 
   it('replays the hierarchy before the 2019 restructure from the as-at control', async () => {

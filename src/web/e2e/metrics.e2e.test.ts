@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  guideShot,
   launchBrowser,
   screenshot,
   seriousAccessibilityViolations,
@@ -79,6 +80,8 @@ describe('metrics in a real browser', () => {
   it('draws the figures as a chart that downloads as SVG and PNG', async () => {
     await page.goto(`${app.baseUrl}/metrics/ae_4h_all?org=QOP`);
     await expect.poll(() => page.getByTestId('time-series-chart').locator('svg').count()).toBe(1);
+    await guideShot(page, '07-metric');
+    await guideShot(page, '08-chart', page.locator('figure.app-chart'));
     const [svg] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download chart (SVG)' }).click(),
@@ -118,6 +121,7 @@ describe('metrics in a real browser', () => {
       '(all members)',
     );
     await expectAccessible('13-icb-latest-figures');
+    await guideShot(page, '06-icb-members', page.getByTestId('member-figures'));
   });
 
   it('lists imports', async () => {
