@@ -58,7 +58,8 @@ export async function startApp(
     engine: handle.engine,
     today: () => new Date().toISOString().slice(0, 10),
     webRoot: defaultWebRoot,
-    logLevel: 'warn',
+    // Refusals the tests provoke are logged as warnings; only errors are worth reading here.
+    logLevel: 'error',
     ...serverOptions,
   });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });

@@ -162,9 +162,16 @@ describe('signing in and access in a real browser', () => {
     await page.getByLabel('Template').fill('ae-monthly');
     await page.getByLabel('Month').fill('2025-03-01');
     await page.getByLabel('Data item 1').selectOption('ae_attendances_all');
-    await page.getByLabel('Value 1').fill('12,345');
+    // A mistake first: the error summary links to the field, which is fixed and the return accepted.
+    await page.getByLabel('Value 1').fill('lots');
+    await page.getByRole('button', { name: 'Submit return' }).click();
+    const summary = page.locator('.nhsuk-error-summary');
+    await expect.poll(() => summary.textContent()).toContain('Row 1: enter ae_attendances_all as a number');
     await expectAccessible('35-submit-return');
     await guideShot(page, '12-submit-return');
+    await summary.getByRole('link', { name: /Row 1/ }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('value-0');
+    await page.getByLabel('Value 1').fill('12,345');
     await page.getByRole('button', { name: 'Submit return' }).click();
     await page.waitForURL(/\/returns\/\d+$/);
     await expect.poll(() => page.locator('h1').textContent()).toContain('ae-monthly: TWA01, March 2025');

@@ -89,6 +89,13 @@ describe.skipIf(!hasSharedData(...files))('the web app on published data', () =>
     await visit('/imports', /Imports and quarantine/, 'real-07-imports');
     await visit('/returns', /Returns/, 'real-08-returns');
     await visit('/hierarchy/events', /Restructures/, 'real-09-restructures');
+    await visit('/hierarchy/as-now', /History as now/, 'real-10-as-now');
+    await visit('/search?q=manchester', /Find an organisation/, 'real-11-search');
+    await expect
+      .poll(() => page.getByRole('link', { name: /Manchester University NHS Foundation Trust/ }).count())
+      .toBeGreaterThan(0);
+    await visit('/about', /About/, 'real-12-about');
+    await visit('/sign-in', /Sign in/, 'real-13-sign-in');
     expect(serverErrors).toEqual([]);
   });
 });
