@@ -12,6 +12,8 @@ export interface BenchResult {
 export interface BenchSuite {
   name: string;
   description: string;
+  /** Measures code that uses no database: run once, not once per engine. */
+  engineIndependent?: boolean;
   /** Runs on a fresh migrated database; `fresh` gives another one when a measurement needs it. */
   run(engine: BenchEngine, fresh: () => Promise<BenchEngine>): Promise<BenchResult[]>;
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openPgliteBench, openPostgresBench, type BenchEngine } from './bench-engines.js';
 import { hierarchySuite } from './hierarchy.bench.js';
 import { observationsSuite } from './observations.bench.js';
+import { spcSuite } from './spc.bench.js';
 import { renderReport, type BenchSuite, type SuiteOutcome } from './report.js';
 
 /**
@@ -9,7 +10,7 @@ import { renderReport, type BenchSuite, type SuiteOutcome } from './report.js';
  * TEST_DATABASE_URL) names a server; results go to docs/benchmarks.md (and .json). `--only <suite>` and
  * `--engine pglite|postgresql` narrow a run, replacing only their sections of the last report.
  */
-const suites: BenchSuite[] = [hierarchySuite, observationsSuite];
+const suites: BenchSuite[] = [hierarchySuite, observationsSuite, spcSuite];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -24,9 +25,10 @@ const engineFilter = process.argv.includes('--engine')
 const outcomes: SuiteOutcome[] = [];
 let serverVersion: string | null = null;
 for (const suite of suites.filter((s) => !only || s.name.toLowerCase().includes(only.toLowerCase()))) {
-  for (const { name, open } of engines.filter(
-    (e) => !engineFilter || e.name.toLowerCase() === engineFilter,
-  )) {
+  const suiteEngines = suite.engineIndependent
+    ? engines.slice(0, 1).map((e) => ({ ...e, name: 'In process (no database)' }))
+    : engines.filter((e) => !engineFilter || e.name.toLowerCase() === engineFilter);
+  for (const { name, open } of suiteEngines) {
     console.error(`Running "${suite.name}" on ${name}…`);
     const engine = await open();
     const start = Date.now();

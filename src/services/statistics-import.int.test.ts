@@ -17,6 +17,7 @@ import { hasSharedData, sharedDataPath } from '../../test/shared-data.js';
 import { expectDashboardMatchesLive } from '../../test/rollups.js';
 import { importSharedOds, importStatisticsFile } from '../../test/statistics.js';
 import { createTestDatabase } from '../../test/test-database.js';
+import { getMetricSpc } from './spc.service.js';
 import {
   listQuarantine,
   resolveAllAsIndependentProviders,
@@ -438,6 +439,39 @@ describe.skipIf(!hasSharedData(...ae1619))("A&E 2016–19, quarantine, revisions
       result.series[0]?.points.find((p) => p.period.start === start)?.value ?? 0;
     expect(percent('2016-04-01').toFixed(2)).toBe('90.04');
     expect(percent('2019-01-01').toFixed(2)).toBe('84.35');
+  });
+
+  it('gives England the same SPC over the roll-up as NHSRplotthedots over the file (fixture 04)', async () => {
+    if (!hasSharedData('spc_fixtures/04_england_type1_4hr_performance_target95_expected.csv')) return;
+    const spc = await getMetricSpc(handle.db, {
+      metricCode: 'ae_4h_type1',
+      aggregate: { kind: 'organisation', odsCode: 'X24' },
+      from: '2016-04-01',
+      to: '2019-03-01',
+      periodType: 'month',
+      structure: { kind: 'as-at-period' },
+      today,
+      settings: {},
+    });
+    const expected = readCsvRows(
+      sharedDataPath('spc_fixtures/04_england_type1_4hr_performance_target95_expected.csv'),
+    );
+    if (spc.result.kind !== 'spc') throw new Error('no limits');
+    expect(spc.result.points).toHaveLength(expected.length);
+    spc.result.points.forEach((point, i) => {
+      const row = expected[i];
+      // The metric is a percentage; the package was given the proportion.
+      expect(Math.abs(point.value - 100 * Number(row?.y))).toBeLessThan(1e-9);
+      expect(Math.abs(point.mean - 100 * Number(row?.mean_col))).toBeLessThan(1e-9);
+      expect(Math.abs(point.upl - 100 * Number(row?.upl))).toBeLessThan(1e-9);
+      expect(point.specialCauseType).toBe(row?.special_cause_type);
+      expect(point.pointType).toBe(row?.point_type);
+    });
+    expect(spc.target).toMatchObject({ value: 95 });
+    expect(spc.result.summary).toMatchObject({ variation: 'common_cause', assurance: 'fail', points: 36 });
+    expect(spc.sentence).toMatch(
+      /^From April 2016 to March 2019 \(36 points\): the latest point shows common cause variation/,
+    );
   });
 
   it('keeps the dashboard cache equal to the live roll-up through successions, absent types and releases', async () => {

@@ -14,6 +14,7 @@ import type {
   leagueResponseSchema,
   memberFiguresResponseSchema,
   rollupResponseSchema,
+  spcResponseSchema,
 } from '../api/metrics/metric.schemas.js';
 import type {
   accountSchema,
@@ -50,6 +51,7 @@ export type LeagueResponse = z.output<typeof leagueResponseSchema>;
 export type DashboardResponse = z.output<typeof dashboardResponseSchema>;
 export type ImportsResponse = z.output<typeof importsResponseSchema>;
 export type MemberFiguresResponse = z.output<typeof memberFiguresResponseSchema>;
+export type SpcResponse = z.output<typeof spcResponseSchema>;
 
 export type SessionResponse = z.output<typeof sessionResponseSchema>;
 export type Account = z.output<typeof accountSchema>;
@@ -189,6 +191,8 @@ export const api = {
     signal?: AbortSignal,
   ) => getJson<DashboardResponse>(`/api/dashboard${query({ ...params })}`, signal),
   imports: (signal?: AbortSignal) => getJson<ImportsResponse>('/api/imports', signal),
+  spc: (code: string, params: SeriesParams & { rebase?: string }, signal?: AbortSignal) =>
+    getJson<SpcResponse>(`/api/metrics/${encodeURIComponent(code)}/spc${query({ ...params })}`, signal),
   memberFigures: (params: { org: string; asAt?: string; metrics?: string }, signal?: AbortSignal) =>
     getJson<MemberFiguresResponse>(`/api/dashboard/members${query({ ...params })}`, signal),
   session: (signal?: AbortSignal) => getJson<SessionResponse>('/api/session', signal),

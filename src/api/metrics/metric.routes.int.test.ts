@@ -142,6 +142,40 @@ describe('metrics API', () => {
     expect(unknown.statusCode).toBe(404);
   });
 
+  it('gives SPC for a series, holding the icons back on too few points and refusing bad options', async () => {
+    const response = await app.inject({
+      url: '/api/metrics/ae_4h_all/spc?org=QKK&from=2024-01-01&to=2024-02-01',
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.improvement).toBe('increase');
+    expect(body.points.map((p: { label: string }) => p.label)).toEqual(['January 2024', 'February 2024']);
+    expect(body.summary).toMatchObject({ points: 2, trialLimits: true });
+    expect(body.iconsWithheld).toBe('icons are shown from 15 points; there are 2');
+    expect(body.sentence).toContain('icons are shown from 15 points');
+    expect(body.settings).toMatchObject({ screenOutliers: true, runLength: 7, twoInThree: 'between-limits' });
+    // Limits recalculated from February: a one-point segment has none (null, not NaN), and the sentence says so.
+    const rebased = (
+      await app.inject({
+        url: '/api/metrics/ae_4h_all/spc?org=QKK&from=2024-01-01&to=2024-02-01&rebase=2024-02-10,2030-01-01',
+      })
+    ).json();
+    expect(rebased.settings.rebaseAt).toEqual(['2024-02-01']);
+    expect(rebased.points[1]).toMatchObject({
+      rebaseGroup: 1,
+      mean: expect.any(Number),
+      upl: null,
+      lpl: null,
+    });
+    expect(rebased.sentence).toContain('Limits recalculated from February 2024.');
+    const bad = await app.inject({ url: '/api/metrics/ae_4h_all/spc?org=QKK&runLength=5&rebase=2024-13-01' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.problems.map((p: { field: string }) => p.field)).toContain('runLength');
+    const badRebase = await app.inject({ url: '/api/metrics/ae_4h_all/spc?org=QKK&rebase=2024-13-01' });
+    expect(badRebase.statusCode).toBe(400);
+    expect(badRebase.json().error.problems[0].field).toBe('rebase');
+  });
+
   it('ranks trusts in a league table with quartile bands and England', async () => {
     const body = (
       await app.inject({ url: '/api/metrics/ae_4h_all/league?period=2024-01-01&level=nhs-trust' })

@@ -7,6 +7,7 @@ import { listImports } from '../../services/import-history.service.js';
 import { getMetricCatalogue, requireMetric } from '../../services/metric-catalogue.service.js';
 import { getPeerGroups } from '../../services/peer-group.service.js';
 import { getMemberFigures } from '../../services/member-figures.service.js';
+import { flattenMetricSpc, getMetricSpc, type MetricSpc } from '../../services/spc.service.js';
 import { listQuarantine } from '../../services/quarantine.service.js';
 import { getLeagueTable, rollupMetrics, type StructureMode } from '../../services/rollup.service.js';
 import type { ApiContext } from '../api-context.js';
@@ -25,6 +26,8 @@ import {
   rollupQuerySchema,
   rollupResponseSchema,
   seriesQuerySchema,
+  spcQuerySchema,
+  spcResponseSchema,
 } from './metric.schemas.js';
 
 export function presentMetric(metric: Metric) {
@@ -43,6 +46,13 @@ export function presentMetric(metric: Metric) {
     versions: metric.versions,
     targets: metric.targets,
   };
+}
+
+/** An SPC result for the API, with the metric presented like everywhere else. */
+function presentSpc(spc: MetricSpc) {
+  const metric = spc.rollup.series[0]?.metric;
+  if (!metric) throw new Error('the SPC result has no metric');
+  return { metric: presentMetric(metric), ...flattenMetricSpc(spc) };
 }
 
 function structureOf(query: {
@@ -125,6 +135,48 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
           ...result,
           series: result.series.map((s) => ({ ...s, metric: presentMetric(s.metric) })),
         };
+      },
+    );
+
+    app.get(
+      '/api/metrics/:code/spc',
+      {
+        schema: {
+          summary:
+            'Making Data Count SPC for a metric series: process limits, special causes, variation and assurance icons, and a sentence saying what they show',
+          tags: ['metrics'],
+          params: metricCodeParams,
+          querystring: spcQuerySchema,
+          response: { 200: spcResponseSchema },
+        },
+      },
+      async (request) => {
+        const query = request.query;
+        const spc = await getMetricSpc(db, {
+          metricCode: request.params.code,
+          aggregate: query.peerGroup
+            ? { kind: 'peer-group', code: query.peerGroup }
+            : { kind: 'organisation', odsCode: query.org ?? 'X24' },
+          from: query.from,
+          to: query.to,
+          periodType: query.period,
+          structure: structureOf(query),
+          today: today(),
+          settings: {
+            screenOutliers: query.screenOutliers,
+            runLength: query.runLength === 6 ? 6 : query.runLength === 7 ? 7 : undefined,
+            twoInThree: query.twoInThree,
+            fixAfterPoints: query.fixAfter,
+            rebaseAt: query.rebase
+              ? query.rebase
+                  .split(',')
+                  .map((d) => d.trim())
+                  .filter(Boolean)
+              : undefined,
+            iconMinimumPoints: query.minPoints,
+          },
+        });
+        return { meta: await getDatasetNotice(db), ...presentSpc(spc) };
       },
     );
 

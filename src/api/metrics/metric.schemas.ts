@@ -309,3 +309,125 @@ export const memberFiguresResponseSchema = z.object({
   area: memberRowSchema,
   members: z.array(memberRowSchema),
 });
+
+const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const spcQuerySchema = z
+  .object({
+    org: odsCodeParam.optional().describe('Organisation or aggregate (default England, X24)'),
+    peerGroup: z.string().optional(),
+    from: isoDateParam.optional().describe('First period; default 23 months before the last'),
+    to: isoDateParam.optional().describe('Last period; default the latest month with figures'),
+    period: bucketParam,
+    ...structureParams,
+    screenOutliers: booleanParam
+      .optional()
+      .describe(
+        'Leave out moving ranges ≥ 3.267 × average (default true, as NHSRplotthedots); false = the MDC Excel tool',
+      ),
+    runLength: z.coerce
+      .number()
+      .refine((n) => n === 6 || n === 7, 'must be 6 or 7')
+      .optional()
+      .describe('Points in a trend or shift (default 7)'),
+    twoInThree: z
+      .enum(['between-limits', 'beyond-two-sigma'])
+      .optional()
+      .describe(
+        'between-limits: points between 2σ and 3σ (NHSRplotthedots 0.2.2, default); beyond-two-sigma: any point beyond 2σ (MDC since 2023)',
+      ),
+    fixAfter: z.coerce
+      .number()
+      .int()
+      .optional()
+      .describe('Fix the limits after this many points (12 to 20 is usual)'),
+    rebase: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('Dates the limits are recalculated from, comma-separated'),
+    minPoints: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Hold the icons back below this many points (default 15)'),
+  })
+  .refine((q) => q.structure !== 'as-at' || q.asAt !== undefined, {
+    message: 'asAt is required when structure is as-at',
+    path: ['asAt'],
+  })
+  .refine((q) => !(q.org && q.peerGroup), {
+    message: 'give org or peerGroup, not both',
+    path: ['peerGroup'],
+  });
+
+const pointTypes = [
+  'common_cause',
+  'special_cause_improvement',
+  'special_cause_concern',
+  'special_cause_neutral_high',
+  'special_cause_neutral_low',
+] as const;
+const variationIcons = [
+  'common_cause',
+  'improvement_high',
+  'improvement_low',
+  'concern_high',
+  'concern_low',
+  'neutral_high',
+  'neutral_low',
+] as const;
+
+export const spcResponseSchema = z.object({
+  meta: metaSchema,
+  metric: metricSchema,
+  aggregate: aggregateSchema,
+  structure: structureSchema,
+  improvement: z.enum(['increase', 'decrease', 'neutral']),
+  target: z.object({ value: z.number(), label: z.string() }).nullable(),
+  sentence: z.string().describe('The result in words, from the same calculation as the icons'),
+  iconsWithheld: z.string().nullable(),
+  missing: z.array(z.string()).describe('Periods without a value, left out (missing is not zero)'),
+  settings: z.object({
+    screenOutliers: z.boolean(),
+    runLength: z.number().int(),
+    twoInThree: z.enum(['between-limits', 'beyond-two-sigma']),
+    fixAfterPoints: z.number().int().nullable(),
+    rebaseAt: z.array(isoDateParam),
+    iconMinimumPoints: z.number().int(),
+  }),
+  insufficient: z.object({ needed: z.number().int(), got: z.number().int() }).nullable(),
+  summary: z
+    .object({
+      variation: z.enum(variationIcons),
+      assurance: z.enum(['pass', 'fail', 'inconsistent']).nullable(),
+      mean: z.number().nullable(),
+      lpl: z.number().nullable(),
+      upl: z.number().nullable(),
+      points: z.number().int(),
+      trialLimits: z.boolean(),
+    })
+    .nullable(),
+  points: z.array(
+    z.object({
+      date: isoDateParam,
+      label: z.string(),
+      value: z.number(),
+      mean: z.number().nullable(),
+      lpl: z.number().nullable(),
+      upl: z.number().nullable(),
+      lowerNear: z.number().nullable(),
+      upperNear: z.number().nullable(),
+      outsideLimits: z.boolean(),
+      relativeToMean: z.number().int(),
+      closeToLimits: z.boolean(),
+      specialCauseType: z.string(),
+      specialCauseFlag: z.boolean(),
+      pointType: z.enum(pointTypes),
+      rebaseGroup: z.number().int(),
+      shortGroupWarning: z.boolean(),
+    }),
+  ),
+});

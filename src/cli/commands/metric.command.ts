@@ -8,6 +8,7 @@ import { metricDomainLabels, parseMetricList, polarityLabels } from '../../domai
 import { getDashboard } from '../../services/dashboard.service.js';
 import { getMetricCatalogue } from '../../services/metric-catalogue.service.js';
 import { getMemberFigures } from '../../services/member-figures.service.js';
+import { flattenMetricSpc, getMetricSpc } from '../../services/spc.service.js';
 import { createPeerGroup, getPeerGroups } from '../../services/peer-group.service.js';
 import {
   getLeagueTable,
@@ -16,7 +17,7 @@ import {
   type LeagueLevel,
   type StructureMode,
 } from '../../services/rollup.service.js';
-import { parseDateOption, parseOdsCode } from '../arguments.js';
+import { parseDateOption, parseOdsCode, parsePositiveInteger } from '../arguments.js';
 import { withDatabase } from '../database.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
 
@@ -222,6 +223,97 @@ export function registerMetricCommands(program: Command): void {
               return;
             }
             printTable(rows, ['metric', 'month', 'value', 'a year before', 'reported']);
+          });
+        } catch (error) {
+          reportError(error, options);
+        }
+      },
+    );
+
+  program
+    .command('spc')
+    .description(
+      'Making Data Count SPC for a metric: process limits, special causes, variation and assurance icons, in words',
+    )
+    .argument('<metric>', 'metric code (see "oversight metrics")')
+    .option('--org <code>', 'organisation or aggregate (default England, X24)', parseOdsCode)
+    .option('--from <date>', 'first month (default: 23 months before the last)', parseDateOption)
+    .option('--to <date>', 'last month (default: the latest with figures)', parseDateOption)
+    .option('--rebase <dates>', 'recalculate the limits from these dates (comma-separated)')
+    .option('--fix-after <n>', 'fix the limits after this many points', parsePositiveInteger)
+    .option('--run-length <n>', 'points in a trend or shift: 7 (default) or 6', parsePositiveInteger)
+    .option(
+      '--two-in-three <rule>',
+      'between-limits (default, NHSRplotthedots) or beyond-two-sigma (MDC since 2023)',
+    )
+    .option('--no-screen', 'keep every moving range (the MDC Excel tool) instead of screening outliers')
+    .option('--json', 'print one JSON document')
+    .action(
+      async (
+        metric: string,
+        options: {
+          org?: string;
+          from?: string;
+          to?: string;
+          rebase?: string;
+          fixAfter?: number;
+          runLength?: number;
+          twoInThree?: string;
+          screen: boolean;
+          json?: boolean;
+        },
+      ) => {
+        try {
+          if (options.runLength !== undefined && options.runLength !== 6 && options.runLength !== 7)
+            throw invalidInput('--run-length must be 6 or 7.');
+          if (
+            options.twoInThree &&
+            options.twoInThree !== 'between-limits' &&
+            options.twoInThree !== 'beyond-two-sigma'
+          )
+            throw invalidInput('--two-in-three must be between-limits or beyond-two-sigma.');
+          await withDatabase('oversight spc', async ({ handle }) => {
+            const spc = await getMetricSpc(handle.db, {
+              metricCode: metric,
+              aggregate: { kind: 'organisation', odsCode: options.org ?? 'X24' },
+              ...(options.from ? { from: options.from } : {}),
+              ...(options.to ? { to: options.to } : {}),
+              periodType: 'month',
+              structure: { kind: 'as-at-period' },
+              today: todayIsoDate(),
+              settings: {
+                screenOutliers: options.screen,
+                runLength: options.runLength === 6 ? 6 : options.runLength === 7 ? 7 : undefined,
+                twoInThree:
+                  options.twoInThree === 'beyond-two-sigma' || options.twoInThree === 'between-limits'
+                    ? options.twoInThree
+                    : undefined,
+                fixAfterPoints: options.fixAfter,
+                rebaseAt: options.rebase
+                  ?.split(',')
+                  .map((d) => d.trim())
+                  .filter(Boolean),
+              },
+            });
+            const presented = flattenMetricSpc(spc);
+            const metricRecord = spc.rollup.series[0]?.metric;
+            if (options.json) return printJson({ metric: metricRecord, ...presented });
+            printLine(`${metricRecord?.name ?? metric}, ${presented.aggregate.name}`);
+            printLine(presented.sentence);
+            if (presented.points.length === 0) return;
+            const unit = metricRecord?.unit ?? '';
+            printTable(
+              presented.points.map((p) => ({
+                month: p.label,
+                value: format(p.value, unit),
+                mean: format(p.mean, unit),
+                lower: format(p.lpl, unit),
+                upper: format(p.upl, unit),
+                'special cause': p.specialCauseFlag ? p.specialCauseType : '',
+                type: p.pointType.replace('special_cause_', '').replace('_', ' '),
+              })),
+              ['month', 'value', 'mean', 'lower', 'upper', 'special cause', 'type'],
+            );
           });
         } catch (error) {
           reportError(error, options);

@@ -1,53 +1,8 @@
 import * as Plot from '@observablehq/plot';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { SeriesPoint } from '../api-client.js';
 import { formatValue } from '../format.js';
-
-/** Where a chart is saved: the file name without its extension. */
-function downloadBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  URL.revokeObjectURL(url);
-}
-
-function svgText(svg: SVGSVGElement): string {
-  const copy = svg.cloneNode(true) as SVGSVGElement;
-  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  // Standalone files have no page stylesheet: give them a white background and the page's font.
-  copy.setAttribute(
-    'style',
-    `${copy.getAttribute('style') ?? ''};background:#fff;font-family:Arial,sans-serif`,
-  );
-  return new XMLSerializer().serializeToString(copy);
-}
-
-async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
-  const width = svg.viewBox.baseVal.width || svg.clientWidth;
-  const height = svg.viewBox.baseVal.height || svg.clientHeight;
-  const image = new Image();
-  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgText(svg))}`;
-  await image.decode();
-  const canvas = document.createElement('canvas');
-  const scale = 2;
-  canvas.width = width * scale;
-  canvas.height = height * scale;
-  const context = canvas.getContext('2d');
-  if (!context) throw new Error('This browser cannot draw images.');
-  context.fillStyle = '#fff';
-  context.fillRect(0, 0, canvas.width, canvas.height);
-  context.drawImage(image, 0, 0, canvas.width, canvas.height);
-  return new Promise((resolve, reject) =>
-    canvas.toBlob(
-      (blob) => (blob ? resolve(blob) : reject(new Error('The chart could not be saved.'))),
-      'image/png',
-    ),
-  );
-}
+import { ChartDownloads } from './chart-export.js';
 
 /**
  * The figures over time as a line chart, with the target (when there is one) as a dashed step line.
@@ -65,7 +20,6 @@ export function TimeSeriesChart({
   fileName: string;
 }) {
   const holder = useRef<HTMLDivElement>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
   const values = points.filter((p) => p.value !== null);
 
   useEffect(() => {
@@ -117,19 +71,6 @@ export function TimeSeriesChart({
   }, [points, unit, title, values.length]);
 
   if (values.length === 0) return null;
-  const svg = () => holder.current?.querySelector('svg') ?? null;
-  const save = async (kind: 'svg' | 'png') => {
-    const element = svg();
-    if (!element) return;
-    try {
-      setSaveError(null);
-      if (kind === 'svg')
-        downloadBlob(new Blob([svgText(element)], { type: 'image/svg+xml' }), `${fileName}.svg`);
-      else downloadBlob(await svgToPng(element), `${fileName}.png`);
-    } catch (error) {
-      setSaveError(error instanceof Error ? error.message : 'The chart could not be saved.');
-    }
-  };
   const first = values[0];
   const last = values[values.length - 1];
   return (
@@ -139,13 +80,7 @@ export function TimeSeriesChart({
         {title}: {first?.label} {formatValue(first?.value, unit)} to {last?.label}{' '}
         {formatValue(last?.value, unit)}.
         {points.some((p) => p.targets.length > 0) ? ' The dashed line is the target.' : ''}{' '}
-        <button className="app-link-button" type="button" onClick={() => void save('svg')}>
-          Download chart (SVG)
-        </button>{' '}
-        <button className="app-link-button" type="button" onClick={() => void save('png')}>
-          Download chart (PNG)
-        </button>
-        {saveError ? <span className="nhsuk-error-message">{saveError}</span> : null}
+        <ChartDownloads holder={holder} fileName={fileName} />
       </figcaption>
     </figure>
   );

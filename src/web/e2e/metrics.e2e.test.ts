@@ -50,6 +50,15 @@ describe('metrics in a real browser', () => {
     expect(await page.locator('table').first().locator('tbody tr').count()).toBe(24);
     await expect.poll(() => page.locator('#league-heading').isVisible()).toBe(true);
     await expect.poll(() => page.getByText('Do not over-read small differences').isVisible()).toBe(true);
+    // The SPC chart: a sentence and icons from one result, and the chart itself.
+    await expect
+      .poll(() => page.getByTestId('spc-sentence').textContent())
+      .toMatch(/^From .+ \(24 points\): the latest point shows /);
+    expect(await page.getByRole('img', { name: /^Variation: / }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: /^Assurance: / }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('spc-chart').locator('svg[role="img"]').count())
+      .toBeGreaterThan(0);
     await expectAccessible('11-metric-england');
   });
 
@@ -79,7 +88,7 @@ describe('metrics in a real browser', () => {
 
   it('draws the figures as a chart that downloads as SVG and PNG', async () => {
     await page.goto(`${app.baseUrl}/metrics/ae_4h_all?org=QOP`);
-    await expect.poll(() => page.getByTestId('time-series-chart').locator('svg').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('spc-plot').locator(':scope > svg').count()).toBe(1);
     await guideShot(page, '07-metric');
     await guideShot(page, '08-chart', page.locator('figure.app-chart'));
     const [svg] = await Promise.all([

@@ -82,7 +82,8 @@ describe.skipIf(!hasSharedData(...files))('the web app on published data', () =>
 
   it('opens a metric with its chart and league table, the imports page and the returns page', async () => {
     await visit('/metrics/ae_4h_all', /A&E 4-hour performance/, 'real-05-metric');
-    await expect.poll(() => page.getByTestId('time-series-chart').locator('svg').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('spc-plot').locator(':scope > svg').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('spc-sentence').textContent()).toMatch(/^From /);
     await expect.poll(() => page.locator('#league-heading').isVisible()).toBe(true);
     await visit('/metrics/rtt_over_18w_all_parts', /18 weeks/, 'real-06-rtt');
     expect(await page.getByText(/not the official waiting-list/i).count()).toBeGreaterThan(0);

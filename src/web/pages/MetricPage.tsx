@@ -11,6 +11,7 @@ import {
   usePageTitle,
 } from '../components/page-parts.js';
 import { formatCount, formatValue } from '../format.js';
+import { SpcChart } from '../charts/SpcChart.js';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart.js';
 import { useApi } from '../use-api.js';
 
@@ -164,6 +165,12 @@ export function MetricPage() {
   const state = useApi(
     (signal) => api.series(code, request, signal),
     [code, org, from, to, period, structure],
+  );
+  // SPC for the same figures; a rebase date in the address recalculates the limits from it.
+  const rebase = params.get('rebase') ?? undefined;
+  const spcState = useApi(
+    (signal) => api.spc(code, { ...request, ...(rebase ? { rebase } : {}) }, signal),
+    [code, org, from, to, period, structure, rebase],
   );
   const shownFrom = from ?? (state.status === 'ready' ? state.data.from : '');
   const shownTo = to ?? (state.status === 'ready' ? state.data.to : '');
@@ -392,12 +399,20 @@ export function MetricPage() {
 
       {state.status === 'ready' && series ? (
         <>
-          <TimeSeriesChart
-            points={series.points}
-            unit={series.metric.unit}
-            title={`${series.metric.name}, ${state.data.aggregate.name}`}
-            fileName={`${series.metric.code}-${state.data.aggregate.code}`}
-          />
+          {spcState.status === 'ready' && spcState.data.points.length > 0 ? (
+            <SpcChart
+              spc={spcState.data}
+              title={`${series.metric.name}, ${state.data.aggregate.name}`}
+              fileName={`${series.metric.code}-${state.data.aggregate.code}`}
+            />
+          ) : (
+            <TimeSeriesChart
+              points={series.points}
+              unit={series.metric.unit}
+              title={`${series.metric.name}, ${state.data.aggregate.name}`}
+              fileName={`${series.metric.code}-${state.data.aggregate.code}`}
+            />
+          )}
           <p>
             <a href={api.seriesCsvUrl(code, request)} download>
               Download these figures (CSV)
