@@ -3,7 +3,7 @@ import { metricDomainLabels } from '../../domain/metric.js';
 import { api } from '../api-client.js';
 import { formatValue } from '../format.js';
 import { useApi } from '../use-api.js';
-import { Loading, TableContainer } from './page-parts.js';
+import { Empty, Loading, TableContainer } from './page-parts.js';
 
 function monthsBefore(date: string, months: number): string {
   const [y, m] = date.split('-').map(Number);
@@ -24,7 +24,14 @@ export function LatestFigures({ code, asAt }: { code: string; asAt: string }) {
       series,
       latest: [...series.points].reverse().find((p) => p.value !== null && p.period.start >= from),
     }))
-    .filter((row) => row.latest !== undefined);
+    .filter((row) => row.latest !== undefined)
+    .map((row) => ({
+      ...row,
+      // The same month a year before, for the trend a board asks about first.
+      yearBefore: row.series.points.find(
+        (p) => p.period.start === monthsBefore(row.latest?.period.start ?? '', 12),
+      ),
+    }));
   if (rows.length === 0) return null;
   return (
     <section aria-labelledby="latest-figures">
@@ -48,10 +55,13 @@ export function LatestFigures({ code, asAt }: { code: string; asAt: string }) {
               <th className="nhsuk-table__header app-numeric" scope="col">
                 Value
               </th>
+              <th className="nhsuk-table__header app-numeric" scope="col">
+                A year before
+              </th>
             </tr>
           </thead>
           <tbody className="nhsuk-table__body">
-            {rows.map(({ series, latest }) => (
+            {rows.map(({ series, latest, yearBefore }) => (
               <tr className="nhsuk-table__row" key={series.metric.code}>
                 <td className="nhsuk-table__cell">
                   <Link to={`/metrics/${series.metric.code}?org=${code}`}>{series.metric.name}</Link>
@@ -60,6 +70,13 @@ export function LatestFigures({ code, asAt }: { code: string; asAt: string }) {
                 <td className="nhsuk-table__cell">{latest?.label}</td>
                 <td className="nhsuk-table__cell app-numeric">
                   {formatValue(latest?.value, series.metric.unit)}
+                </td>
+                <td className="nhsuk-table__cell app-numeric">
+                  {yearBefore?.value !== null && yearBefore?.value !== undefined ? (
+                    formatValue(yearBefore.value, series.metric.unit)
+                  ) : (
+                    <Empty>No data</Empty>
+                  )}
                 </td>
               </tr>
             ))}

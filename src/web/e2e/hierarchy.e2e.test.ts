@@ -72,6 +72,11 @@ describe('browsing the NHS hierarchy in a real browser', () => {
       'North West',
       'NHS Greater Manchester Integrated Care Board',
     ]);
+    // Its trend (a year before) and its place among all trusts.
+    await expect.poll(() => page.locator('#latest-figures').isVisible()).toBe(true);
+    expect(await page.getByRole('columnheader', { name: 'A year before' }).count()).toBe(1);
+    await expect.poll(() => page.locator('#benchmark-heading').isVisible()).toBe(true);
+    expect(await page.locator('#benchmark-heading + * tbody tr').first().textContent()).toMatch(/\d+ of \d+/);
     await expectAccessible('04-trust');
     await guideShot(page, '05-trust');
   });

@@ -78,6 +78,7 @@ describe.skipIf(!hasSharedData(...files))('the web app on published data', () =>
       .toBeGreaterThan(5);
     await visit('/organisations/R0A', /Manchester University/, 'real-04-trust');
     await expect.poll(() => page.locator('#latest-figures').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#benchmark-heading').isVisible()).toBe(true);
   });
 
   it('opens a metric with its chart and league table, the imports page and the returns page', async () => {

@@ -6,6 +6,7 @@ import {
 } from '../../domain/organisation.js';
 import { api, type OrganisationSummary, type ProfileResponse } from '../api-client.js';
 import { AsAtControl } from '../components/AsAtControl.js';
+import { BenchmarkPosition } from '../components/BenchmarkPosition.js';
 import { LatestFigures } from '../components/LatestFigures.js';
 import { MemberFigures } from '../components/MemberFigures.js';
 import { OrganisationReturns } from '../components/OrganisationReturns.js';
@@ -346,6 +347,10 @@ export function OrganisationPage() {
       ) : null}
 
       <ChildrenTables profile={profile} asAt={asAtParam} />
+
+      {profile.existedOnDate && organisation.kind === 'nhs-trust' ? (
+        <BenchmarkPosition code={organisation.odsCode} asAt={profile.asAt} />
+      ) : null}
 
       {organisation.kind === 'nhs-trust' || organisation.kind === 'independent-provider' ? (
         <OrganisationReturns code={organisation.odsCode} />
