@@ -53,7 +53,7 @@ export function describeSpcResult(
     const named = /\d/.test(context.target.label)
       ? context.target.label
       : `${context.target.label} of ${context.format(context.target.value)}`;
-    sentence += ` Against the ${named}: ${assuranceLabels[summary.assurance]}.`;
+    sentence += ` Against the ${named}, ${assuranceLabels[summary.assurance]}.`;
   }
   if (context.rebasedFrom.length > 0)
     sentence += ` Limits recalculated from ${context.rebasedFrom.join(' and ')}.`;
