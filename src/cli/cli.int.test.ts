@@ -258,6 +258,17 @@ describe('the oversight command', () => {
     );
     expect(spcTable.stdout).toContain('Not enough figures for process limits');
     expect((await cli.run('spc', 'ae_attendances', '--run-length', '5')).code).toBe(2);
+    const report = await cli.json<{ sections: Array<{ rows: Array<{ metric: { code: string } }> }> }>(
+      'report',
+      'QWE',
+      '--until',
+      '2024-01-31',
+    );
+    expect(report.code).toBe(0);
+    expect(report.body.sections.flatMap((s) => s.rows.map((r) => r.metric.code))).toContain('ae_attendances');
+    expect((await cli.run('report', 'QWE', '--until', '2024-01-31')).stdout).toContain(
+      'Integrated performance report',
+    );
 
     const unknown = await cli.run('dashboard', 'ZZZ99');
     expect(unknown.code).toBe(4);

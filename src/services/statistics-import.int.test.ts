@@ -18,6 +18,7 @@ import { expectDashboardMatchesLive } from '../../test/rollups.js';
 import { importSharedOds, importStatisticsFile } from '../../test/statistics.js';
 import { createTestDatabase } from '../../test/test-database.js';
 import { getMetricSpc } from './spc.service.js';
+import { getPerformanceReport } from './performance-report.service.js';
 import {
   listQuarantine,
   resolveAllAsIndependentProviders,
@@ -489,6 +490,25 @@ describe.skipIf(!hasSharedData(...ae1619))("A&E 2016–19, quarantine, revisions
         today,
         metricCodes,
       });
+  });
+
+  it("reports England's 4-hour type-1 row in the board report with the package's icons", async () => {
+    const report = await getPerformanceReport(handle.db, { odsCode: 'X24', until: '2019-03-31', today });
+    const rows = report.sections.flatMap((s) => s.rows);
+    const fourHour = rows.find((r) => r.metric.code === 'ae_4h_type1');
+    // The last 24 months (April 2017 to March 2019) of the series fixture 04 covers.
+    expect(fourHour).toMatchObject({
+      label: 'March 2019',
+      points: 24,
+      assurance: 'fail',
+      target: { value: 95 },
+    });
+    expect(report.month).toBe('2019-03-01');
+    const total = Object.values(report.matrix).reduce(
+      (sum, r) => sum + r.pass + r.inconsistent + r.fail + r.none,
+      0,
+    );
+    expect(total).toBe(rows.length);
   });
 });
 

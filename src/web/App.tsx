@@ -13,6 +13,7 @@ import { MetricsPage } from './pages/MetricsPage.js';
 import { EnglandPage } from './pages/EnglandPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OrganisationPage } from './pages/OrganisationPage.js';
+import { ReportPage } from './pages/ReportPage.js';
 import { RestructuresPage } from './pages/RestructuresPage.js';
 import { ReturnPage } from './pages/ReturnPage.js';
 import { ReturnsPage } from './pages/ReturnsPage.js';
@@ -31,6 +32,7 @@ export function App() {
           <Routes>
             <Route path="/" element={<EnglandPage />} />
             <Route path="/organisations/:code" element={<OrganisationPage />} />
+            <Route path="/organisations/:code/report" element={<ReportPage />} />
             <Route path="/search" element={<SearchPage />} />
             <Route path="/hierarchy/events" element={<RestructuresPage />} />
             <Route path="/hierarchy/as-now" element={<AsNowPage />} />

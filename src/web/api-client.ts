@@ -13,6 +13,7 @@ import type {
   importsResponseSchema,
   leagueResponseSchema,
   memberFiguresResponseSchema,
+  reportResponseSchema,
   rollupResponseSchema,
   spcResponseSchema,
 } from '../api/metrics/metric.schemas.js';
@@ -52,6 +53,7 @@ export type DashboardResponse = z.output<typeof dashboardResponseSchema>;
 export type ImportsResponse = z.output<typeof importsResponseSchema>;
 export type MemberFiguresResponse = z.output<typeof memberFiguresResponseSchema>;
 export type SpcResponse = z.output<typeof spcResponseSchema>;
+export type ReportResponse = z.output<typeof reportResponseSchema>;
 
 export type SessionResponse = z.output<typeof sessionResponseSchema>;
 export type Account = z.output<typeof accountSchema>;
@@ -191,6 +193,8 @@ export const api = {
     signal?: AbortSignal,
   ) => getJson<DashboardResponse>(`/api/dashboard${query({ ...params })}`, signal),
   imports: (signal?: AbortSignal) => getJson<ImportsResponse>('/api/imports', signal),
+  report: (params: { org: string; until?: string }, signal?: AbortSignal) =>
+    getJson<ReportResponse>(`/api/report${query({ ...params })}`, signal),
   spc: (code: string, params: SeriesParams & { rebase?: string }, signal?: AbortSignal) =>
     getJson<SpcResponse>(`/api/metrics/${encodeURIComponent(code)}/spc${query({ ...params })}`, signal),
   memberFigures: (params: { org: string; asAt?: string; metrics?: string }, signal?: AbortSignal) =>

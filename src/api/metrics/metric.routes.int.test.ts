@@ -176,6 +176,27 @@ describe('metrics API', () => {
     expect(badRebase.json().error.problems[0].field).toBe('rebase');
   });
 
+  it('gives the board report: each measure with its latest value, icons held back on too few points', async () => {
+    const response = await app.inject({ url: '/api/report?org=QKK&until=2024-02-20' });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.month).toBe('2024-02-01');
+    const rows = body.sections.flatMap((s: { rows: unknown[] }) => s.rows) as Array<{
+      metric: { code: string };
+      value: number;
+      variation: string | null;
+      points: number;
+    }>;
+    const attendances = rows.find((r) => r.metric.code === 'ae_attendances');
+    expect(attendances).toMatchObject({ value: 1100, points: 2, variation: null });
+    expect(body.sections[0].label).toBe('Operational performance');
+    expect(body.matrix.common.none + body.matrix.common.inconsistent + body.matrix.common.fail).toBe(
+      rows.length,
+    );
+    expect((await app.inject({ url: '/api/report?org=ZZZ99' })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/api/report' })).statusCode).toBe(400);
+  });
+
   it('ranks trusts in a league table with quartile bands and England', async () => {
     const body = (
       await app.inject({ url: '/api/metrics/ae_4h_all/league?period=2024-01-01&level=nhs-trust' })

@@ -7,6 +7,7 @@ import { listImports } from '../../services/import-history.service.js';
 import { getMetricCatalogue, requireMetric } from '../../services/metric-catalogue.service.js';
 import { getPeerGroups } from '../../services/peer-group.service.js';
 import { getMemberFigures } from '../../services/member-figures.service.js';
+import { getPerformanceReport } from '../../services/performance-report.service.js';
 import { flattenMetricSpc, getMetricSpc, type MetricSpc } from '../../services/spc.service.js';
 import { listQuarantine } from '../../services/quarantine.service.js';
 import { getLeagueTable, rollupMetrics, type StructureMode } from '../../services/rollup.service.js';
@@ -26,6 +27,8 @@ import {
   rollupQuerySchema,
   rollupResponseSchema,
   seriesQuerySchema,
+  reportQuerySchema,
+  reportResponseSchema,
   spcQuerySchema,
   spcResponseSchema,
 } from './metric.schemas.js';
@@ -286,6 +289,31 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
           meta: await getDatasetNotice(db),
           ...dashboard,
           series: dashboard.series.map((s) => ({ ...s, metric: presentMetric(s.metric) })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/report',
+      {
+        schema: {
+          summary:
+            'The integrated performance report for an organisation, ICB or region: every metric with its latest value, target, process limits and variation and assurance icons, concerns and fails first',
+          tags: ['metrics'],
+          querystring: reportQuerySchema,
+          response: { 200: reportResponseSchema },
+        },
+      },
+      async (request) => {
+        const report = await getPerformanceReport(db, {
+          odsCode: request.query.org,
+          until: request.query.until ?? today(),
+          today: today(),
+        });
+        return {
+          meta: await getDatasetNotice(db),
+          ...report,
+          sections: report.sections.map((s) => ({ ...s, label: metricDomainLabels[s.domain] })),
         };
       },
     );

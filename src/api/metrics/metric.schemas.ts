@@ -431,3 +431,54 @@ export const spcResponseSchema = z.object({
     }),
   ),
 });
+
+export const reportQuerySchema = z.object({
+  org: odsCodeParam.describe('Organisation, ICB or region'),
+  until: isoDateParam
+    .optional()
+    .describe('The report for the latest month with figures on or before this date (default today)'),
+});
+
+const reportRowSchema = z.object({
+  metric: z.object({
+    code: z.string(),
+    name: z.string(),
+    unit: z.string(),
+    domain: z.enum(metricDomains),
+    polarity: z.enum(['higher-is-better', 'lower-is-better', 'neutral']),
+  }),
+  month: isoDateParam,
+  label: z.string(),
+  value: z.number(),
+  target: z.object({ value: z.number(), label: z.string() }).nullable(),
+  mean: z.number().nullable(),
+  lpl: z.number().nullable(),
+  upl: z.number().nullable(),
+  variation: z.enum(variationIcons).nullable(),
+  assurance: z.enum(['pass', 'fail', 'inconsistent']).nullable(),
+  points: z.number().int(),
+  sentence: z.string(),
+  recent: z.array(z.number().nullable()),
+});
+
+const matrixRowSchema = z.object({
+  pass: z.number().int(),
+  inconsistent: z.number().int(),
+  fail: z.number().int(),
+  none: z.number().int(),
+});
+
+export const reportResponseSchema = z.object({
+  meta: metaSchema,
+  organisation: z.object({ code: z.string(), name: z.string() }),
+  month: isoDateParam,
+  sections: z.array(
+    z.object({ domain: z.enum(metricDomains), label: z.string(), rows: z.array(reportRowSchema) }),
+  ),
+  matrix: z.object({
+    improvement: matrixRowSchema,
+    common: matrixRowSchema,
+    concern: matrixRowSchema,
+    neutral: matrixRowSchema,
+  }),
+});

@@ -8,6 +8,7 @@ import { metricDomainLabels, parseMetricList, polarityLabels } from '../../domai
 import { getDashboard } from '../../services/dashboard.service.js';
 import { getMetricCatalogue } from '../../services/metric-catalogue.service.js';
 import { getMemberFigures } from '../../services/member-figures.service.js';
+import { getPerformanceReport } from '../../services/performance-report.service.js';
 import { flattenMetricSpc, getMetricSpc } from '../../services/spc.service.js';
 import { createPeerGroup, getPeerGroups } from '../../services/peer-group.service.js';
 import {
@@ -229,6 +230,56 @@ export function registerMetricCommands(program: Command): void {
         }
       },
     );
+
+  program
+    .command('report')
+    .description(
+      'The integrated performance report: every metric with its latest value, target, limits and icons, concerns and fails first',
+    )
+    .argument('<org>', 'ODS code of the organisation, ICB or region', parseOdsCode)
+    .option(
+      '--until <date>',
+      'the latest month with figures on or before this date (default today)',
+      parseDateOption,
+    )
+    .option('--json', 'print one JSON document')
+    .action(async (org: string, options: { until?: string; json?: boolean }) => {
+      try {
+        await withDatabase('oversight report', async ({ handle }) => {
+          const report = await getPerformanceReport(handle.db, {
+            odsCode: org,
+            until: options.until ?? todayIsoDate(),
+            today: todayIsoDate(),
+          });
+          if (options.json) return printJson(report);
+          printLine(
+            `Integrated performance report: ${report.organisation.name} (${report.organisation.code})`,
+          );
+          const icon = (v: string | null) => v?.replace('_cause', '').replace('_', ' ') ?? '–';
+          for (const section of report.sections) {
+            printLine(`\n${metricDomainLabels[section.domain]}`);
+            printTable(
+              section.rows.map((row) => ({
+                metric: row.metric.code,
+                month: row.label,
+                value: format(row.value, row.metric.unit),
+                target: row.target ? format(row.target.value, row.metric.unit) : null,
+                mean: row.mean === null ? null : format(row.mean, row.metric.unit),
+                limits:
+                  row.lpl === null || row.upl === null
+                    ? null
+                    : `${format(row.lpl, row.metric.unit)} to ${format(row.upl, row.metric.unit)}`,
+                variation: icon(row.variation),
+                assurance: row.assurance ?? '–',
+              })),
+              ['metric', 'month', 'value', 'target', 'mean', 'limits', 'variation', 'assurance'],
+            );
+          }
+        });
+      } catch (error) {
+        reportError(error, options);
+      }
+    });
 
   program
     .command('spc')

@@ -131,6 +131,15 @@ describe('metrics in a real browser', () => {
     );
     await expectAccessible('13-icb-latest-figures');
     await guideShot(page, '06-icb-members', page.getByTestId('member-figures'));
+
+    // The board report for the ICB: a summary matrix, then each domain's measures with their icons.
+    await page.getByRole('link', { name: /Integrated performance report/ }).click();
+    await page.waitForURL(/\/organisations\/QOP\/report/);
+    await expect.poll(() => page.getByTestId('report-matrix').isVisible()).toBe(true);
+    expect(await page.getByTestId('report-section').count()).toBeGreaterThan(1);
+    expect(await page.getByRole('img', { name: /^Variation: / }).count()).toBeGreaterThan(3);
+    await expectAccessible('15-report');
+    await guideShot(page, '15-report');
   });
 
   it('lists imports', async () => {

@@ -335,6 +335,13 @@ export function OrganisationPage() {
       />
 
       {profile.existedOnDate ? <LatestFigures code={organisation.odsCode} asAt={profile.asAt} /> : null}
+      {profile.existedOnDate ? (
+        <p>
+          <Link to={`/organisations/${organisation.odsCode}/report?until=${profile.asAt}`}>
+            Integrated performance report (SPC icons for every measure)
+          </Link>
+        </p>
+      ) : null}
 
       {profile.existedOnDate &&
       (organisation.kind === 'region' || organisation.kind === 'icb' || organisation.kind === 'stp') ? (

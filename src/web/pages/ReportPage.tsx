@@ -1,0 +1,208 @@
+import { Link, useParams, useSearchParams } from 'react-router';
+import { api, type ReportResponse } from '../api-client.js';
+import { AssuranceIconView, VariationIconView } from '../charts/SpcIcons.js';
+import { ApiErrorSummary, Empty, Loading, TableContainer, usePageTitle } from '../components/page-parts.js';
+import { formatValue } from '../format.js';
+import { useApi } from '../use-api.js';
+
+type Row = ReportResponse['sections'][number]['rows'][number];
+
+/** A tiny line of the last 24 values: the shape at a glance; the SPC chart is a click away. */
+function Sparkline({ values }: { values: Array<number | null> }) {
+  const present = values.filter((v): v is number => v !== null);
+  if (present.length < 2) return <Empty>No data</Empty>;
+  const min = Math.min(...present);
+  const max = Math.max(...present);
+  const span = max - min || 1;
+  const step = 100 / Math.max(1, values.length - 1);
+  const path = values
+    .map((v, i) => (v === null ? null : `${i * step},${28 - ((v - min) / span) * 24}`))
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <svg width="100" height="30" viewBox="0 0 100 30" aria-hidden="true" focusable="false">
+      <polyline points={path} fill="none" stroke="#425563" strokeWidth="1.5" />
+    </svg>
+  );
+}
+
+const matrixColumns = [
+  { key: 'pass', label: 'Passes' },
+  { key: 'inconsistent', label: 'Hit and miss' },
+  { key: 'fail', label: 'Fails' },
+  { key: 'none', label: 'No target' },
+] as const;
+const matrixRows = [
+  { key: 'concern', label: 'Special cause concern' },
+  { key: 'common', label: 'Common cause' },
+  { key: 'improvement', label: 'Special cause improvement' },
+  { key: 'neutral', label: 'Special cause, neither better nor worse' },
+] as const;
+
+/** The board's question: what must we be assured about or act on this month? */
+export function ReportPage() {
+  const { code = '' } = useParams();
+  const [params] = useSearchParams();
+  const until = params.get('until') ?? undefined;
+  const state = useApi(
+    (signal) => api.report({ org: code, ...(until ? { until } : {}) }, signal),
+    [code, until],
+  );
+  const title =
+    state.status === 'ready'
+      ? `Integrated performance report: ${state.data.organisation.name}`
+      : 'Integrated performance report';
+  usePageTitle(title, state.status === 'error');
+  if (state.status === 'loading') return <Loading what="the report" />;
+  if (state.status === 'error')
+    return (
+      <>
+        <ApiErrorSummary error={state.error} />
+        <h1>Integrated performance report</h1>
+      </>
+    );
+  const report = state.data;
+  const month = report.sections[0]?.rows[0]?.label;
+  const cell = (row: Row, value: number | null) =>
+    value === null ? <Empty>No data</Empty> : formatValue(value, row.metric.unit);
+  return (
+    <>
+      <nav className="nhsuk-breadcrumb app-no-print" aria-label="Breadcrumb">
+        <ol className="nhsuk-breadcrumb__list">
+          <li className="nhsuk-breadcrumb__list-item">
+            <Link className="nhsuk-breadcrumb__link" to={`/organisations/${report.organisation.code}`}>
+              {report.organisation.name}
+            </Link>
+          </li>
+        </ol>
+      </nav>
+      <h1>
+        <span className="nhsuk-caption-l">
+          Integrated performance report{month ? `, figures to ${month}` : ''}
+        </span>
+        {report.organisation.name}
+      </h1>
+      <p className="nhsuk-lede-text">
+        Every measure with figures, read as statistical process control (Making Data Count): has it changed,
+        and can we rely on meeting the target? Concerns and fails come first in each section.
+      </p>
+      <p className="app-no-print">
+        <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={() => window.print()}>
+          Print or save as PDF
+        </button>
+      </p>
+      <TableContainer label="Summary">
+        <table className="nhsuk-table" data-testid="report-matrix">
+          <caption className="nhsuk-table__caption nhsuk-table__caption--m">
+            Summary: measures by variation and assurance
+          </caption>
+          <thead className="nhsuk-table__head">
+            <tr className="nhsuk-table__row">
+              <th className="nhsuk-table__header" scope="col">
+                Variation
+              </th>
+              {matrixColumns.map((c) => (
+                <th className="nhsuk-table__header app-numeric" scope="col" key={c.key}>
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="nhsuk-table__body">
+            {matrixRows.map((r) => (
+              <tr className="nhsuk-table__row" key={r.key}>
+                <th className="nhsuk-table__header" scope="row">
+                  {r.label}
+                </th>
+                {matrixColumns.map((c) => (
+                  <td className="nhsuk-table__cell app-numeric" key={c.key}>
+                    {report.matrix[r.key][c.key]}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableContainer>
+      {report.sections.map((section) => (
+        <TableContainer label={section.label} key={section.domain}>
+          <table className="nhsuk-table app-report-table" data-testid="report-section">
+            <caption className="nhsuk-table__caption nhsuk-table__caption--m">{section.label}</caption>
+            <thead className="nhsuk-table__head">
+              <tr className="nhsuk-table__row">
+                <th className="nhsuk-table__header" scope="col">
+                  Measure
+                </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Month
+                </th>
+                <th className="nhsuk-table__header app-numeric" scope="col">
+                  Value
+                </th>
+                <th className="nhsuk-table__header app-numeric" scope="col">
+                  Target
+                </th>
+                <th className="nhsuk-table__header app-numeric" scope="col">
+                  Mean
+                </th>
+                <th className="nhsuk-table__header app-numeric" scope="col">
+                  Limits
+                </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Variation
+                </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Assurance
+                </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Last 24 months
+                </th>
+              </tr>
+            </thead>
+            <tbody className="nhsuk-table__body">
+              {section.rows.map((row) => (
+                <tr className="nhsuk-table__row" key={row.metric.code}>
+                  <td className="nhsuk-table__cell">
+                    <Link to={`/metrics/${row.metric.code}?org=${report.organisation.code}`}>
+                      {row.metric.name}
+                    </Link>
+                  </td>
+                  <td className="nhsuk-table__cell">{row.label}</td>
+                  <td className="nhsuk-table__cell app-numeric">{formatValue(row.value, row.metric.unit)}</td>
+                  <td className="nhsuk-table__cell app-numeric">
+                    {row.target ? formatValue(row.target.value, row.metric.unit) : <Empty>None</Empty>}
+                  </td>
+                  <td className="nhsuk-table__cell app-numeric">{cell(row, row.mean)}</td>
+                  <td className="nhsuk-table__cell app-numeric">
+                    {row.lpl === null || row.upl === null ? (
+                      <Empty>No data</Empty>
+                    ) : (
+                      `${formatValue(row.lpl, row.metric.unit)} to ${formatValue(row.upl, row.metric.unit)}`
+                    )}
+                  </td>
+                  <td className="nhsuk-table__cell">
+                    {row.variation ? (
+                      <VariationIconView icon={row.variation} size={36} />
+                    ) : (
+                      <Empty>Too few points</Empty>
+                    )}
+                  </td>
+                  <td className="nhsuk-table__cell">
+                    {row.assurance ? (
+                      <AssuranceIconView icon={row.assurance} size={36} />
+                    ) : (
+                      <Empty>{row.target ? 'Too few points' : 'No target'}</Empty>
+                    )}
+                  </td>
+                  <td className="nhsuk-table__cell">
+                    <Sparkline values={row.recent} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableContainer>
+      ))}
+    </>
+  );
+}
