@@ -48,6 +48,7 @@ import {
 } from '../domain/access.js';
 import { storableText, type Actor } from '../domain/audit.js';
 import { AppError, conflict, invalidInput, notFound } from '../domain/errors.js';
+import { todayIsoDate } from '../domain/iso-date.js';
 import { organisationKindLabels } from '../domain/organisation.js';
 import { SignInRefused } from '../domain/sign-in.js';
 
@@ -247,14 +248,14 @@ export async function setUpFirstAdministrator(
         after: { role: 'national-director', scope: 'England' },
       },
     ]);
-    return presentAccount(trx, user, new Date().toISOString().slice(0, 10));
+    return presentAccount(trx, user, todayIsoDate());
   });
 }
 
 export async function createUser(db: Db, actor: Actor, input: NewAccount): Promise<AccountView> {
   return db.transaction().execute(async (trx) => {
     const user = await createAccount(trx, actor, input);
-    return presentAccount(trx, user, new Date().toISOString().slice(0, 10));
+    return presentAccount(trx, user, todayIsoDate());
   });
 }
 
@@ -278,7 +279,7 @@ export async function getAccount(db: Db, userId: number, today: string): Promise
 export async function findAccountByEmail(db: Db, email: string): Promise<AccountView> {
   const user = await findUserByEmail(db, normaliseEmail(email));
   if (!user) throw notFound(`There is no account for ${email}.`);
-  return presentAccount(db, user, new Date().toISOString().slice(0, 10));
+  return presentAccount(db, user, todayIsoDate());
 }
 
 export async function setAccountDisabled(db: Db, actor: Actor, userId: number, disabled: boolean) {
@@ -458,7 +459,7 @@ async function startSession(
     token,
     csrfToken,
     expiresAt,
-    account: await presentAccount(ex, user, new Date().toISOString().slice(0, 10)),
+    account: await presentAccount(ex, user, todayIsoDate()),
   };
 }
 
@@ -593,24 +594,18 @@ export async function signInWithIdentityProvider(
 export interface ResolvedSession {
   principal: Principal & { kind: 'user' };
   csrfToken: string;
-  account: AccountView;
   expiresAt: Date;
 }
 
 /** The signed-in person behind a session cookie, or null when the session is unknown, ended or expired. */
-export async function resolveSession(db: Db, token: string, today: string): Promise<ResolvedSession | null> {
+export async function resolveSession(db: Db, token: string): Promise<ResolvedSession | null> {
   const session = await findLiveSession(db, sha256(token), new Date());
   if (!session) return null;
   const user = await findUserById(db, session.userId);
   if (!user || user.disabledAt) return null;
   const principal = await loadPrincipal(db, user);
   if (principal.kind !== 'user') return null;
-  return {
-    principal,
-    csrfToken: session.csrfToken,
-    account: await presentAccount(db, user, today),
-    expiresAt: session.expiresAt,
-  };
+  return { principal, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
 
 export async function signOut(db: Db, token: string, requestId: string | null): Promise<void> {

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import type { IsoDate } from '../domain/iso-date.js';
 import type { Metric } from '../domain/metric.js';
 import { addMonths } from '../domain/period.js';
-import { getDashboard } from './dashboard.service.js';
+import { getDashboard, type Dashboard } from './dashboard.service.js';
 import { getTreeAt } from './hierarchy-query.service.js';
 
 /**
@@ -55,44 +55,46 @@ export async function getMemberFigures(
 ): Promise<MemberFigures> {
   const tree = await getTreeAt(db, { asAt: options.asAt, rootCode: options.odsCode, depth: 1 });
   const metricCodes = options.metricCodes ?? headlineMetrics;
-  // The latest month with figures on or before the date: published data lags, and ends where it ends.
+  // The area's own figures fix the month: the latest with figures on or before the date (published data
+  // lags, and ends where it ends); members are read over the 12 months to it.
   const probe = await getDashboard(db, {
     aggregateCode: options.odsCode,
     metricCodes,
     until: options.asAt,
     today: options.today,
   });
-  const to = probe.to;
-  const from = addMonths(to, -11);
-  let catalogueMetrics: Metric[] = [];
-  const latest = async (odsCode: string, name: string, kind: string): Promise<MemberFiguresRow> => {
-    const dashboard = await getDashboard(db, {
-      aggregateCode: odsCode,
-      metricCodes,
-      from,
-      to,
-      today: options.today,
-    });
-    catalogueMetrics = dashboard.series.map((s) => s.metric);
+  const from = addMonths(probe.to, -11);
+  const row = (
+    dashboard: Dashboard,
+    o: { odsCode: string; name: string; kind: string },
+  ): MemberFiguresRow => {
     const figures: Record<string, LatestFigure | null> = {};
     for (const series of dashboard.series) {
-      const point = [...series.points].reverse().find((p) => p.value !== null);
+      const point = [...series.points].reverse().find((p) => p.value !== null && p.period.start >= from);
       figures[series.metric.code] =
         point && point.value !== null
           ? { value: point.value, month: point.period.start, label: point.label, reported: point.reported }
           : null;
     }
-    return { odsCode, name, kind, figures };
+    return { odsCode: o.odsCode, name: o.name, kind: o.kind, figures };
   };
-  const root = tree.root.organisation;
-  const area = await latest(root.odsCode, root.name, root.kind);
+  const area = row(probe, tree.root.organisation);
   const members: MemberFiguresRow[] = [];
   for (const child of tree.root.children) {
     const o = child.organisation;
-    if (memberKinds.has(o.kind)) members.push(await latest(o.odsCode, o.name, o.kind));
+    if (!memberKinds.has(o.kind)) continue;
+    const dashboard = await getDashboard(db, {
+      aggregateCode: o.odsCode,
+      metricCodes,
+      from,
+      to: probe.to,
+      today: options.today,
+    });
+    members.push(row(dashboard, o));
   }
-  const metrics = catalogueMetrics
-    .filter((m) => [area, ...members].some((row) => row.figures[m.code]))
+  const metrics = probe.series
+    .map((s) => s.metric)
+    .filter((m) => [area, ...members].some((r) => r.figures[m.code]))
     .map((m) => ({ code: m.code, name: m.name, unit: m.unit, polarity: m.polarity }));
   return { asAt: options.asAt, metrics, area, members };
 }

@@ -1,10 +1,9 @@
 import type { Db } from '../db/database.js';
 import type { IsoDate } from '../domain/iso-date.js';
 import { metricDomains, type Metric, type MetricDomain } from '../domain/metric.js';
-import { describeSpcResult } from '../domain/spc-summary.js';
-import { computeSpc, type AssuranceIcon, type VariationIcon } from '../stats/spc.js';
+import type { AssuranceIcon, VariationIcon } from '../stats/spc.js';
 import { getDashboard } from './dashboard.service.js';
-import { assuranceTarget, defaultIconMinimumPoints, improvementOf } from './spc.service.js';
+import { analyseSeries, resolveSpcSettings } from './spc.service.js';
 
 /**
  * The integrated performance report (IPR) a board reads: one row per metric with its latest value,
@@ -65,27 +64,15 @@ export async function getPerformanceReport(
     until: options.until,
     today: options.today,
   });
-  const minimum = options.iconMinimumPoints ?? defaultIconMinimumPoints;
+  const settings = resolveSpcSettings({ iconMinimumPoints: options.iconMinimumPoints });
+  const finite = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? n : null);
   const rows: ReportRow[] = [];
   for (const { metric, points } of dashboard.series) {
     const window = points.slice(-seriesPoints);
-    const present = window.filter((p) => p.value !== null);
+    const { present, target, result, iconsWithheld, sentence } = analyseSeries(metric, window, settings);
     const last = present[present.length - 1];
     if (!last || last.value === null) continue;
-    const improvement = improvementOf(metric.polarity);
-    const target = improvement === 'neutral' ? null : assuranceTarget(last.targets);
-    const result = computeSpc(
-      present.map((p) => ({ date: p.period.start, value: p.value ?? 0 })),
-      { improvement, target: target?.value ?? null },
-    );
-    const withheld =
-      result.kind === 'spc' && result.summary.points < minimum
-        ? `icons are shown from ${minimum} points; there are ${result.summary.points}`
-        : null;
     const spc = result.kind === 'spc' ? result.summary : null;
-    const finite = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? n : null);
-    const format = (n: number) =>
-      metric.unit === '%' ? `${n.toFixed(1)}%` : n.toLocaleString('en-GB', { maximumFractionDigits: 1 });
     rows.push({
       metric: {
         code: metric.code,
@@ -101,17 +88,10 @@ export async function getPerformanceReport(
       mean: finite(spc?.mean),
       lpl: finite(spc?.lpl),
       upl: finite(spc?.upl),
-      variation: spc && !withheld ? spc.variation : null,
-      assurance: spc && !withheld ? spc.assurance : null,
+      variation: spc && !iconsWithheld ? spc.variation : null,
+      assurance: spc && !iconsWithheld ? spc.assurance : null,
       points: present.length,
-      sentence: describeSpcResult(result, {
-        firstLabel: present[0]?.label ?? '',
-        lastLabel: last.label,
-        format,
-        target,
-        iconsWithheld: withheld,
-        rebasedFrom: [],
-      }),
+      sentence,
       recent: window.map((p) => p.value),
     });
   }

@@ -3,6 +3,7 @@ import { invalidInput } from '../domain/errors.js';
 import { isIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { periodContaining } from '../domain/period.js';
 import type { MetricTarget, Polarity } from '../domain/metric.js';
+import type { PeriodType } from '../domain/period.js';
 import { describeSpcResult } from '../domain/spc-summary.js';
 import { computeSpc, type ImprovementDirection, type SpcOptions, type SpcResult } from '../stats/spc.js';
 import { rollupMetrics, type RollupOptions, type RollupResult } from './rollup.service.js';
@@ -63,6 +64,82 @@ export function checkSpcSettings(settings: SpcSettings): void {
     ]);
 }
 
+/** A series point as the roll-up and the dashboard cache both give it. */
+export interface SeriesPoint {
+  period: { start: IsoDate };
+  label: string;
+  value: number | null;
+  targets: MetricTarget[];
+}
+
+export type ResolvedSpcSettings = MetricSpc['settings'];
+
+export function resolveSpcSettings(settings: SpcSettings): ResolvedSpcSettings {
+  return {
+    screenOutliers: settings.screenOutliers ?? true,
+    runLength: settings.runLength ?? 7,
+    twoInThree: settings.twoInThree ?? 'between-limits',
+    fixAfterPoints: settings.fixAfterPoints ?? null,
+    rebaseAt: settings.rebaseAt ?? [],
+    iconMinimumPoints: settings.iconMinimumPoints ?? defaultIconMinimumPoints,
+  };
+}
+
+export function formatMetricValue(value: number, unit: string): string {
+  return unit === '%' ? `${value.toFixed(1)}%` : value.toLocaleString('en-GB', { maximumFractionDigits: 1 });
+}
+
+/**
+ * SPC of one metric's series, with its improvement direction, assurance target, icons (or why they are
+ * held back) and sentence: the one place the metric pages, the API and the board report get them from.
+ */
+export function analyseSeries(
+  metric: { polarity: Polarity; unit: string },
+  points: readonly SeriesPoint[],
+  settings: ResolvedSpcSettings,
+  periodType: PeriodType = 'month',
+) {
+  const present = points.filter((p) => p.value !== null);
+  const improvement = improvementOf(metric.polarity);
+  const lastPoint = present[present.length - 1];
+  const target = improvement === 'neutral' || !lastPoint ? null : assuranceTarget(lastPoint.targets);
+  // A rebase date names the period it falls in; dates outside the figures change nothing and are dropped.
+  const periodStarts = new Set(present.map((p) => p.period.start));
+  const appliedRebase = [
+    ...new Set(settings.rebaseAt.map((date) => periodContaining(periodType, date).start)),
+  ]
+    .filter((start) => periodStarts.has(start) && start !== present[0]?.period.start)
+    .sort();
+  const options: SpcOptions = {
+    improvement,
+    target: target?.value ?? null,
+    screenOutliers: settings.screenOutliers,
+    runLength: settings.runLength,
+    twoInThree: settings.twoInThree,
+    fixAfterPoints: settings.fixAfterPoints,
+    rebaseAt: appliedRebase,
+  };
+  const input = present.map((p) => ({ date: p.period.start, value: p.value ?? 0 }));
+  let result = computeSpc(input, options);
+  // Figures that never vary leave no moving range after screening (the package gives no limits);
+  // without screening the limits sit on the mean, which is the honest picture of a flat series.
+  if (result.kind === 'spc' && result.points.some((p) => !Number.isFinite(p.upl) || !Number.isFinite(p.lpl)))
+    result = computeSpc(input, { ...options, screenOutliers: false });
+  const iconsWithheld =
+    result.kind === 'spc' && result.summary.points < settings.iconMinimumPoints
+      ? `icons are shown from ${settings.iconMinimumPoints} points; there are ${result.summary.points}`
+      : null;
+  const sentence = describeSpcResult(result, {
+    firstLabel: present[0]?.label ?? '',
+    lastLabel: lastPoint?.label ?? '',
+    format: (value) => formatMetricValue(value, metric.unit),
+    target,
+    iconsWithheld,
+    rebasedFrom: appliedRebase.map((start) => present.find((p) => p.period.start === start)?.label ?? start),
+  });
+  return { improvement, target, result, iconsWithheld, sentence, appliedRebase, present };
+}
+
 export async function getMetricSpc(
   db: Db,
   request: Omit<RollupOptions, 'metricCodes'> & { metricCode: string; settings: SpcSettings },
@@ -72,66 +149,17 @@ export async function getMetricSpc(
   const rollup = await rollupMetrics(db, { ...rollupRequest, metricCodes: [metricCode] });
   const series = rollup.series[0];
   if (!series) throw new Error('the roll-up returned no series');
-  const present = series.points.filter((p) => p.value !== null);
-  const missing = series.points.filter((p) => p.value === null).map((p) => p.label);
-  const improvement = improvementOf(series.metric.polarity);
-  const lastPoint = present[present.length - 1];
-  const target = improvement === 'neutral' || !lastPoint ? null : assuranceTarget(lastPoint.targets);
-  const resolved = {
-    screenOutliers: settings.screenOutliers ?? true,
-    runLength: settings.runLength ?? 7,
-    twoInThree: settings.twoInThree ?? 'between-limits',
-    fixAfterPoints: settings.fixAfterPoints ?? null,
-    rebaseAt: settings.rebaseAt ?? [],
-    iconMinimumPoints: settings.iconMinimumPoints ?? defaultIconMinimumPoints,
-  } as const;
-  // A rebase date names the period it falls in; dates outside the figures change nothing and are dropped.
-  const periodStarts = new Set(present.map((p) => p.period.start));
-  const appliedRebase = [
-    ...new Set(resolved.rebaseAt.map((date) => periodContaining(rollup.periodType, date).start)),
-  ]
-    .filter((start) => periodStarts.has(start) && start !== present[0]?.period.start)
-    .sort();
-  const options: SpcOptions = {
-    improvement,
-    target: target?.value ?? null,
-    screenOutliers: resolved.screenOutliers,
-    runLength: resolved.runLength,
-    twoInThree: resolved.twoInThree,
-    fixAfterPoints: resolved.fixAfterPoints,
-    rebaseAt: appliedRebase,
-  };
-  const input = present.map((p) => ({ date: p.period.start, value: p.value ?? 0 }));
-  let result = computeSpc(input, options);
-  // Figures that never vary leave no moving range after screening (the package gives no limits);
-  // without screening the limits sit on the mean, which is the honest picture of a flat series.
-  if (result.kind === 'spc' && result.points.some((p) => !Number.isFinite(p.upl) || !Number.isFinite(p.lpl)))
-    result = computeSpc(input, { ...options, screenOutliers: false });
-
-  const iconsWithheld =
-    result.kind === 'spc' && result.summary.points < resolved.iconMinimumPoints
-      ? `icons are shown from ${resolved.iconMinimumPoints} points; there are ${result.summary.points}`
-      : null;
-  const unit = series.metric.unit;
-  const format = (value: number) =>
-    unit === '%' ? `${value.toFixed(1)}%` : value.toLocaleString('en-GB', { maximumFractionDigits: 1 });
-  const sentence = describeSpcResult(result, {
-    firstLabel: present[0]?.label ?? '',
-    lastLabel: lastPoint?.label ?? '',
-    format,
-    target,
-    iconsWithheld,
-    rebasedFrom: appliedRebase.map((start) => present.find((p) => p.period.start === start)?.label ?? start),
-  });
+  const resolved = resolveSpcSettings(settings);
+  const analysis = analyseSeries(series.metric, series.points, resolved, rollup.periodType);
   return {
     rollup,
-    improvement,
-    target,
-    result,
-    missing,
-    iconsWithheld,
-    settings: { ...resolved, rebaseAt: appliedRebase },
-    sentence,
+    improvement: analysis.improvement,
+    target: analysis.target,
+    result: analysis.result,
+    missing: series.points.filter((p) => p.value === null).map((p) => p.label),
+    iconsWithheld: analysis.iconsWithheld,
+    settings: { ...resolved, rebaseAt: analysis.appliedRebase },
+    sentence: analysis.sentence,
   };
 }
 

@@ -99,6 +99,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an ApiError, so pages show every error the same way. */
+export function toApiError(caught: unknown): ApiError {
+  return caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []);
+}
+
 function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {

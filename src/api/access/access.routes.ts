@@ -20,6 +20,7 @@ import {
   setUpFirstAdministrator,
   signInWithPassword,
   signOut,
+  type AccountView,
 } from '../../services/identity.service.js';
 import { safeReturnPath } from '../../domain/sign-in.js';
 import { oidcAttemptMinutes, signInFailureOf } from '../../services/oidc.service.js';
@@ -71,6 +72,12 @@ const signInLimit = {
 /** Sign-in and sessions, first-run set-up, accounts and grants, machine tokens, the audit trail. */
 export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
   const { db, today } = context;
+  const sessionBody = (account: AccountView | null, csrfToken: string | null, setUpRequired: boolean) => ({
+    account,
+    csrfToken,
+    setUpRequired,
+    identityProvider: context.oidc ? { label: context.oidc.label, startUrl: '/api/auth/oidc/start' } : null,
+  });
   return async (app) => {
     app.get(
       '/api/session',
@@ -81,14 +88,12 @@ export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
           response: { 200: sessionResponseSchema },
         },
       },
-      async (request) => ({
-        account: request.caller.account,
-        csrfToken: request.caller.csrfToken,
-        setUpRequired: await isSetUpRequired(db),
-        identityProvider: context.oidc
-          ? { label: context.oidc.label, startUrl: '/api/auth/oidc/start' }
-          : null,
-      }),
+      async (request) => {
+        const principal = request.caller.principal;
+        // The account (roles with their organisations' names) is read here only, not on every request.
+        const account = principal.kind === 'user' ? await getAccount(db, principal.userId, today()) : null;
+        return sessionBody(account, request.caller.csrfToken, await isSetUpRequired(db));
+      },
     );
 
     app.post(
@@ -107,14 +112,7 @@ export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
         // A new session each time; the one the old cookie named ends.
         if (request.caller.sessionToken) await signOut(db, request.caller.sessionToken, String(request.id));
         setSessionCookie(reply, context, session);
-        return {
-          account: session.account,
-          csrfToken: session.csrfToken,
-          setUpRequired: false,
-          identityProvider: context.oidc
-            ? { label: context.oidc.label, startUrl: '/api/auth/oidc/start' }
-            : null,
-        };
+        return sessionBody(session.account, session.csrfToken, false);
       },
     );
 
@@ -158,14 +156,7 @@ export function accessRoutes(context: ApiContext): FastifyPluginAsyncZod {
         );
         const session = await signInWithPassword(db, request.body, String(request.id));
         setSessionCookie(reply, context, session);
-        return reply.status(201).send({
-          account: session.account,
-          csrfToken: session.csrfToken,
-          setUpRequired: false,
-          identityProvider: context.oidc
-            ? { label: context.oidc.label, startUrl: '/api/auth/oidc/start' }
-            : null,
-        });
+        return reply.status(201).send(sessionBody(session.account, session.csrfToken, false));
       },
     );
 

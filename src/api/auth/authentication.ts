@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../domain/access.js';
 import { AppError } from '../../domain/errors.js';
-import { resolveMachineToken, resolveSession, type AccountView } from '../../services/identity.service.js';
+import { resolveMachineToken, resolveSession } from '../../services/identity.service.js';
 import type { ApiContext } from '../api-context.js';
 
 /**
@@ -16,7 +16,6 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface Caller {
   principal: Principal;
-  account: AccountView | null;
   csrfToken: string | null;
   /** The raw session cookie, to end the session on sign-out. */
   sessionToken: string | null;
@@ -30,7 +29,6 @@ declare module 'fastify' {
 
 const publicCaller: Caller = {
   principal: { kind: 'public' },
-  account: null,
   csrfToken: null,
   sessionToken: null,
 };
@@ -51,16 +49,15 @@ export async function registerAuthentication(app: FastifyInstance, context: ApiC
       const principal = await resolveMachineToken(context.db, value);
       if (!principal)
         throw new AppError('unauthenticated', 'This machine token is not valid or has been revoked.');
-      setCaller(request, { principal, account: null, csrfToken: null, sessionToken: null });
+      setCaller(request, { principal, csrfToken: null, sessionToken: null });
       return;
     }
     const token = request.cookies[sessionCookie];
     if (token) {
-      const session = await resolveSession(context.db, token, context.today());
+      const session = await resolveSession(context.db, token);
       if (session) {
         setCaller(request, {
           principal: session.principal,
-          account: session.account,
           csrfToken: session.csrfToken,
           sessionToken: token,
         });

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef } from 'react';
 import type { SpcResponse } from '../api-client.js';
-import { ChartDownloads } from './chart-export.js';
+import { ChartDownloads, nameChart } from './chart-export.js';
 import { AssuranceIconView, spcColours, VariationIconView } from './SpcIcons.js';
 
 type SpcPoint = SpcResponse['points'][number];
@@ -66,12 +66,7 @@ export function SpcChart({ spc, title, fileName }: { spc: SpcResponse; title: st
         }),
       ],
     });
-    for (const marked of chart.querySelectorAll('[aria-label], [aria-description]')) {
-      marked.removeAttribute('aria-label');
-      marked.removeAttribute('aria-description');
-    }
-    chart.setAttribute('role', 'img');
-    chart.setAttribute('aria-label', `${title}. ${spc.sentence}`);
+    nameChart(chart, `${title}. ${spc.sentence}`);
     element.replaceChildren(chart);
     return () => chart.remove();
   }, [points, spc, title]);

@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { useEffect, useRef } from 'react';
 import type { SeriesPoint } from '../api-client.js';
 import { formatValue } from '../format.js';
-import { ChartDownloads } from './chart-export.js';
+import { ChartDownloads, nameChart } from './chart-export.js';
 
 /**
  * The figures over time as a line chart, with the target (when there is one) as a dashed step line.
@@ -59,13 +59,7 @@ export function TimeSeriesChart({
         Plot.dot(rows, { x: 'date', y: 'value', fill: '#005eb8', r: 2.5 }),
       ],
     });
-    // One image with one name: the marks' own labels would be read as stray text inside it.
-    for (const marked of chart.querySelectorAll('[aria-label], [aria-description]')) {
-      marked.removeAttribute('aria-label');
-      marked.removeAttribute('aria-description');
-    }
-    chart.setAttribute('role', 'img');
-    chart.setAttribute('aria-label', title);
+    nameChart(chart, title);
     element.replaceChildren(chart);
     return () => chart.remove();
   }, [points, unit, title, values.length]);

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, type NewTokenResponse } from '../api-client.js';
+import { api, type ApiError, type NewTokenResponse, toApiError } from '../api-client.js';
 import { fieldError, TextField } from '../components/form-parts.js';
 import {
   ApiErrorSummary,
@@ -29,7 +29,7 @@ export function AdminTokensPage() {
       setError(null);
       setVersion((v) => v + 1);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []));
+      setError(toApiError(caught));
     }
   };
   const submit = (event: FormEvent) => {

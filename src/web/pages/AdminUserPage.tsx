@@ -7,7 +7,7 @@ import {
   statutoryFunctionLabels,
   statutoryFunctions,
 } from '../../domain/access.js';
-import { api, ApiError, type Account } from '../api-client.js';
+import { api, type ApiError, type Account, toApiError } from '../api-client.js';
 import { AuditTable } from '../components/AuditTable.js';
 import { fieldError, SelectField, TextField } from '../components/form-parts.js';
 import {
@@ -52,7 +52,7 @@ export function AdminUserPage() {
       setError(null);
       setVersion((v) => v + 1);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []));
+      setError(toApiError(caught));
     }
   };
   const grant = (event: FormEvent) => {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError } from '../api-client.js';
+import { api, type ApiError, toApiError } from '../api-client.js';
 import { Checkbox, fieldError, TextField } from '../components/form-parts.js';
 import { ApiErrorSummary, Loading, TableContainer, Tag, usePageTitle } from '../components/page-parts.js';
 import { useApi } from '../use-api.js';
@@ -29,7 +29,7 @@ export function AdminUsersPage() {
       setIsAdmin(false);
       setVersion((v) => v + 1);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []));
+      setError(toApiError(caught));
     }
   };
 

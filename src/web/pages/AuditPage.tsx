@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, ApiError, type AuditVerifyResponse } from '../api-client.js';
+import { api, type ApiError, type AuditVerifyResponse, toApiError } from '../api-client.js';
 import { AuditTable } from '../components/AuditTable.js';
 import { TextField } from '../components/form-parts.js';
 import { ApiErrorSummary, Loading, usePageTitle } from '../components/page-parts.js';
@@ -36,7 +36,7 @@ export function AuditPage() {
     try {
       setVerification(await api.verifyAudit());
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []));
+      setError(toApiError(caught));
     }
   };
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { statutoryFunctionLabels } from '../../domain/access.js';
-import { api, ApiError } from '../api-client.js';
+import { api, type ApiError, toApiError } from '../api-client.js';
 import { AuditTable } from '../components/AuditTable.js';
 import {
   ApiErrorSummary,
@@ -40,7 +40,7 @@ export function ReturnPage() {
       setError(null);
       setVersion((v) => v + 1);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []));
+      setError(toApiError(caught));
     }
   };
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api, ApiError } from '../api-client.js';
+import { api, type ApiError, toApiError } from '../api-client.js';
 import { fieldError, TextField } from '../components/form-parts.js';
 import { ApiErrorSummary, usePageTitle } from '../components/page-parts.js';
 import { useSession } from '../session.js';
@@ -21,7 +21,7 @@ export function SetUpPage() {
       adopt(await api.setUp({ email, name, password }));
       void navigate('/account');
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []));
+      setError(toApiError(caught));
     }
   };
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, ApiError } from '../api-client.js';
+import { api, ApiError, toApiError } from '../api-client.js';
 import { fieldError, TextField } from '../components/form-parts.js';
 import { ApiErrorSummary, usePageTitle } from '../components/page-parts.js';
 import { isSignInFailure, safeReturnPath, signInFailureMessages } from '../../domain/sign-in.js';
@@ -35,7 +35,7 @@ export function SignInPage() {
       adopt(await api.signIn({ email, password }));
       void navigate(returnTo);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []));
+      setError(toApiError(caught));
       setPassword('');
     } finally {
       setBusy(false);

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { statutoryFunctionLabels } from '../../domain/access.js';
-import { api, ApiError } from '../api-client.js';
+import { api, ApiError, toApiError } from '../api-client.js';
 import { Checkbox, fieldError, SelectField, TextField } from '../components/form-parts.js';
 import { ApiErrorSummary, Loading, usePageTitle } from '../components/page-parts.js';
 import { useSession } from '../session.js';
@@ -65,7 +65,7 @@ export function SubmitReturnPage() {
       });
       void navigate(`/returns/${saved.id}`);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(String(caught), 0, []));
+      setError(toApiError(caught));
     }
   };
 
