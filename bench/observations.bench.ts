@@ -28,7 +28,7 @@ const itemCount = 80;
 const metricCount = 40;
 const itemsPerOrganisation = 12;
 
-async function addBenchCatalogue(engine: BenchEngine): Promise<string[]> {
+export async function addBenchCatalogue(engine: BenchEngine): Promise<string[]> {
   const metrics: string[] = [];
   await engine.db.transaction().execute(async (trx) => {
     for (let i = 1; i <= itemCount; i += 1) {
@@ -72,7 +72,7 @@ async function addBenchCatalogue(engine: BenchEngine): Promise<string[]> {
 }
 
 /** Writes the long-format file: each practice reports 6 metrics (12 items) every month. */
-async function writeObservationFile(
+export async function writeObservationFile(
   path: string,
   practices: string[],
   months: number,

@@ -18,8 +18,10 @@ import type { ApiContext } from './api-context.js';
 import { registerAuthentication } from './auth/authentication.js';
 import { registerErrorHandling } from './error-handler.js';
 import { metaRoutes } from './meta/meta.routes.js';
+import { benchmarkRoutes } from './metrics/benchmark.routes.js';
 import { metricRoutes } from './metrics/metric.routes.js';
 import { organisationRoutes } from './organisations/organisation.routes.js';
+import { oversightRoutes } from './oversight/oversight.routes.js';
 import { submissionRoutes } from './submissions/submission.routes.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -92,6 +94,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: 'organisations', description: 'Organisations, their paths and histories' },
         { name: 'hierarchy', description: 'The tree and its events' },
         { name: 'metrics', description: 'The metric catalogue, roll-ups and league tables' },
+        {
+          name: 'oversight',
+          description:
+            'Oversight methodologies, segmentation with drivers, regional judgements and the system view',
+        },
         { name: 'imports', description: 'Imports of published files and the quarantine' },
         { name: 'returns', description: 'Returns submitted by organisations, and who may see them' },
         {
@@ -124,6 +131,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(metaRoutes(context, version));
   await app.register(organisationRoutes(context));
   await app.register(metricRoutes(context));
+  await app.register(benchmarkRoutes(context));
+  await app.register(oversightRoutes(context));
   await app.register(accessRoutes(context));
   await app.register(submissionRoutes(context));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

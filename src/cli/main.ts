@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { registerAccessCommands } from './commands/access.command.js';
+import { registerBenchmarkCommand } from './commands/benchmark.command.js';
 import { registerDbCommands } from './commands/db.command.js';
 import { registerDemoCommand } from './commands/demo.command.js';
 import { registerImportCommands } from './commands/import.command.js';
 import { registerMetricCommands } from './commands/metric.command.js';
 import { registerOrgsCommands } from './commands/orgs.command.js';
+import { registerOversightCommands } from './commands/oversight.command.js';
 import { registerQuarantineCommands } from './commands/quarantine.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
 
@@ -28,6 +30,8 @@ registerDbCommands(program);
 registerImportCommands(program);
 registerOrgsCommands(program);
 registerMetricCommands(program);
+registerBenchmarkCommand(program);
+registerOversightCommands(program);
 registerQuarantineCommands(program);
 registerDemoCommand(program);
 registerAccessCommands(program);

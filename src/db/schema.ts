@@ -340,7 +340,30 @@ export interface AuditChainHeadTable {
   last_hash: string;
 }
 
+export interface OversightMethodologyTable {
+  id: Generated<number>;
+  code: string;
+  version: number;
+  definition: ColumnType<unknown, string, never>;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+export interface SegmentJudgementTable {
+  id: Generated<number>;
+  methodology_code: string;
+  period_start: string;
+  organisation_id: number;
+  segment: number | null;
+  reason: string;
+  recorded_at: Timestamp;
+  recorded_by: string;
+  recorded_by_user_id: number | null;
+}
+
 export interface Database {
+  oversight_methodology: OversightMethodologyTable;
+  segment_judgement: SegmentJudgementTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   oidc_sign_in: OidcSignInTable;

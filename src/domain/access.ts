@@ -76,13 +76,14 @@ export const statutoryFunctionLabels: Record<StatutoryFunction, string> = {
 };
 
 /** What a request does to a record. */
-export const actions = ['read', 'submit', 'publish'] as const;
+export const actions = ['read', 'submit', 'publish', 'judge'] as const;
 export type Action = (typeof actions)[number];
 
 export const actionLabels: Record<Action, string> = {
   read: 'read',
   submit: 'submit or change',
   publish: 'publish',
+  judge: 'record an oversight judgement on',
 };
 
 /** The roles that may take each action on an unpublished record within their scope. */
@@ -90,6 +91,8 @@ const rolesFor: Record<Action, readonly Role[]> = {
   read: roles,
   submit: ['trust-data-submitter'],
   publish: ['national-director', 'national-analyst'],
+  // Segment overrides and segment 5 are regional decisions (NOF: the region reviews segment-4 providers).
+  judge: ['national-director', 'regional-director'],
 };
 
 export interface RoleGrant {

@@ -513,6 +513,41 @@ export const catalogueMetrics: Metric[] = [
     targets: [],
   },
   {
+    code: 'fin_surplus_margin',
+    name: 'Surplus (deficit) margin',
+    description:
+      'Operating income less pay and non-pay expenditure, as a percentage of operating income; below zero is a deficit. Compares trusts of different sizes.',
+    unit: '%',
+    domain: 'finance-and-use-of-resources',
+    polarity: 'higher-is-better',
+    frequency: 'month',
+    source: demoSource,
+    caveat: null,
+    versions: [
+      {
+        version: 1,
+        effectiveFrom: '2016-04-01',
+        reason: '(Income − expenditure) over income.',
+        definition: {
+          type: 'percentage',
+          numerator: [...terms('fin_income'), ...minus('fin_pay_expenditure', 'fin_non_pay_expenditure')],
+          denominator: terms('fin_income'),
+          multiplier: 100,
+        },
+      },
+    ],
+    targets: [
+      {
+        kind: 'standard',
+        operator: '>=',
+        value: 0,
+        validFrom: '2016-04-01',
+        validTo: null,
+        label: 'Breakeven or better: income covers expenditure',
+      },
+    ],
+  },
+  {
     code: 'fin_pay_share',
     name: 'Pay as a share of operating income',
     description: 'Pay expenditure as a percentage of operating income.',

@@ -3,6 +3,7 @@ import { openDatabase, type Db, type DatabaseHandle } from '../db/database.js';
 import { migrateToLatest, type MigrationOutcome } from '../db/migrator.js';
 import { ensureMetricCatalogue } from './metric-catalogue.service.js';
 import { ensureReferenceStructure } from './reference-data.service.js';
+import { ensureMethodologies } from './segmentation.service.js';
 
 export type { DatabaseHandle } from '../db/database.js';
 
@@ -30,10 +31,14 @@ export async function openPreparedDatabase(
   }
 }
 
-/** Pending migrations, then NHS England's reference structure and the shipped metric catalogue, each only if missing. */
+/** Pending migrations, then NHS England's reference structure, the shipped metric catalogue and oversight methodologies, each only if missing. */
 export async function bringUpToDate(db: Db): Promise<Omit<PreparedDatabase, 'handle'>> {
   const migration = await migrateToLatest(db);
   const { loaded } = await ensureReferenceStructure(db);
-  const catalogue = await db.transaction().execute((trx) => ensureMetricCatalogue(trx));
+  const catalogue = await db.transaction().execute(async (trx) => {
+    const added = await ensureMetricCatalogue(trx);
+    await ensureMethodologies(trx);
+    return added;
+  });
   return { migration, referenceLoaded: loaded, catalogueAdded: catalogue.added };
 }

@@ -2,7 +2,11 @@ import type { Db } from '../db/database.js';
 import type { IsoDate } from '../domain/iso-date.js';
 import { metricDomains, type Metric, type MetricDomain } from '../domain/metric.js';
 import type { AssuranceIcon, VariationIcon } from '../stats/spc.js';
+import { findLatestVersion, findOrganisationByCode } from '../db/organisation.repository.js';
+import { addDays } from '../domain/iso-date.js';
+import { addMonths, periodContaining } from '../domain/period.js';
 import { getDashboard } from './dashboard.service.js';
+import { getSegmentation, type SegmentDriver } from './segmentation.service.js';
 import { analyseSeries, resolveSpcSettings } from './spc.service.js';
 
 /**
@@ -28,8 +32,27 @@ export interface ReportRow {
   recent: Array<number | null>;
 }
 
+/** The organisation's oversight segment for the last complete quarter to the report's month, with its drivers. */
+export interface ReportSegment {
+  methodology: string;
+  methodologyCode: string;
+  quarter: string;
+  quarterStart: IsoDate;
+  segment: number | null;
+  segmentLabel: string | null;
+  averageScore: number | null;
+  leaguePosition: number | null;
+  leagueOf: number;
+  peerGroup: string;
+  judgement: { segment: number; reason: string } | null;
+  overridesApplied: string[];
+  drivers: SegmentDriver[];
+  change: string[];
+}
+
 export interface PerformanceReport {
   organisation: { code: string; name: string };
+  segment: ReportSegment | null;
   /** The latest month with figures on or before the date asked for. */
   month: IsoDate;
   sections: Array<{ domain: MetricDomain; rows: ReportRow[] }>;
@@ -114,8 +137,51 @@ export async function getPerformanceReport(
     .filter((section) => section.rows.length > 0);
   return {
     organisation: dashboard.aggregate,
+    segment: await reportSegment(db, options.odsCode, dashboard.to, options.today),
     month: dashboard.to,
     sections,
     matrix,
+  };
+}
+
+/**
+ * Trusts under NOF 2025/26; ICBs under the 2026/27 style, the first to segment ICBs. The quarter is the
+ * last complete one to the report's month; other kinds of organisation have no segment.
+ */
+async function reportSegment(
+  db: Db,
+  odsCode: string,
+  month: IsoDate,
+  today: IsoDate,
+): Promise<ReportSegment | null> {
+  const organisation = await findOrganisationByCode(db, odsCode);
+  const kind = organisation ? (await findLatestVersion(db, organisation.id))?.kind : null;
+  const level = kind === 'nhs-trust' ? 'nhs-trust' : kind === 'icb' || kind === 'stp' ? 'icb' : null;
+  if (!level) return null;
+  const quarter = periodContaining('quarter', month);
+  const complete = addMonths(quarter.start, 2) === month ? quarter.start : addMonths(quarter.start, -3);
+  const segmentation = await getSegmentation(db, {
+    methodologyCode: level === 'icb' ? 'nof-2026-27' : 'nof-2025-26',
+    level,
+    period: addDays(complete, 1),
+    today,
+  });
+  const row = segmentation.rows.find((r) => r.odsCode === odsCode);
+  if (!row) return null;
+  return {
+    methodology: segmentation.methodology.name,
+    methodologyCode: segmentation.methodology.code,
+    quarter: segmentation.period.label,
+    quarterStart: segmentation.period.start,
+    segment: row.segment,
+    segmentLabel: row.segmentLabel ?? row.notSegmented,
+    averageScore: row.averageScore,
+    leaguePosition: row.leaguePosition,
+    leagueOf: row.leagueOf,
+    peerGroup: row.peerGroup,
+    judgement: row.judgement ? { segment: row.judgement.segment, reason: row.judgement.reason } : null,
+    overridesApplied: row.overridesApplied,
+    drivers: row.drivers,
+    change: row.change?.reasons ?? [],
   };
 }

@@ -407,7 +407,7 @@ export interface LeagueTable {
   structure: RollupResult['structure'];
   rows: LeagueRow[];
   /** Organisations of the level that had no value this period. */
-  noValue: Array<{ odsCode: string; name: string }>;
+  noValue: Array<{ odsCode: string; name: string; sector: string | null }>;
   quartiles: { lower: number | null; median: number | null; upper: number | null };
   england: number | null;
   targets: MetricTarget[];
@@ -497,7 +497,7 @@ export async function getLeagueTable(
     rows: leagueRows,
     noValue: organisations
       .filter((o) => !withValue.has(o.id))
-      .map((o) => ({ odsCode: o.odsCode, name: o.name }))
+      .map((o) => ({ odsCode: o.odsCode, name: o.name, sector: o.sector }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     quartiles: quartiles(leagueRows.map((row) => row.value)),
     england: valueOf(national[0]),

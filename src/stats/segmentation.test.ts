@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   averageScore,
   finalSegment,
+  isConcern,
   leaguePositions,
   provisionalSegments,
   rankBetween,
+  scoreDrivers,
   scoreMetric,
 } from './segmentation.js';
 
@@ -110,5 +112,47 @@ describe('segmentation (worked example B)', () => {
       provisionalSegments([1.4, 2.0, 2.6, 3.2, null], { kind: 'thresholds', cutPoints: [1.5, 2.25, 3] }),
     ).toEqual([1, 2, 3, 4, null]);
     expect(provisionalSegments([2, 2, 3, 4], { kind: 'quartiles' })).toEqual([1, 1, 3, 4]);
+  });
+});
+
+describe('concerns (Single Oversight Framework reading)', () => {
+  const ranked = { kind: 'ranked' as const, polarity: 'higher-is-better' as const };
+  const standard = {
+    kind: 'standard' as const,
+    polarity: 'higher-is-better' as const,
+    operator: '>=' as const,
+    value: 95,
+  };
+  const floor = {
+    kind: 'floor' as const,
+    polarity: 'higher-is-better' as const,
+    operator: '>' as const,
+    value: 0,
+  };
+  it('counts a missed standard whatever its rank, a failed floor, and a bottom-quarter score', () => {
+    expect(isConcern(1, standard, 3.25)).toBe(false);
+    expect(isConcern(2, standard, 3.25)).toBe(true);
+    expect(isConcern(3, floor, 3.25)).toBe(false);
+    expect(isConcern(4, floor, 3.25)).toBe(true);
+    expect(isConcern(3.24, ranked, 3.25)).toBe(false);
+    expect(isConcern(3.25, ranked, 3.25)).toBe(true);
+    expect(isConcern(null, ranked, 3.25)).toBe(false);
+  });
+});
+
+describe('drivers', () => {
+  it('orders metrics by their weighted share of the gap from 1.00, leaving out the missing and the good', () => {
+    // T3 of the worked example: 1.75, 2.00, 4.00, 3.00 — average 2.69.
+    expect(scoreDrivers([1.75, 2, 4, 3], [1, 1, 1, 1], 2.5, 3)).toEqual([
+      { index: 2, pull: 0.75 },
+      { index: 3, pull: 0.5 },
+    ]);
+    // A third-weighted metric pulls a third as hard; a missing score changes the denominator.
+    expect(scoreDrivers([4, null, 4], [1, 1, 1 / 3], 2.5, 3)).toEqual([
+      { index: 0, pull: 2.25 },
+      { index: 2, pull: 0.75 },
+    ]);
+    expect(scoreDrivers([1, 1], [1, 1], 1, 3)).toEqual([]);
+    expect(scoreDrivers([null], [1], 1, 3)).toEqual([]);
   });
 });

@@ -187,3 +187,40 @@ export function leaguePositions(
   order.forEach((row, k) => (positions[row.index] = k + 1));
   return positions;
 }
+
+/**
+ * A concern under the Single Oversight Framework reading: a missed standard, a failed floor, or a score
+ * at or beyond the concern level (the bottom quarter when ranked between 1.00 and 4.00).
+ */
+export function isConcern(score: number | null, rule: ScoringRule, concernAtScore: number): boolean {
+  if (score === null) return false;
+  if (rule.kind === 'standard') return score > 1;
+  if (rule.kind === 'floor') return score >= 4;
+  return score >= concernAtScore;
+}
+
+/**
+ * The metrics that pull an average score away from 1.00 most: each metric's share of the gap
+ * (w·(s − 1) / Σw), largest first, counting only scores at or worse than `from`.
+ */
+export function scoreDrivers(
+  scores: ReadonlyArray<number | null>,
+  weights: readonly number[],
+  from: number,
+  limit: number,
+): Array<{ index: number; pull: number }> {
+  let weight = 0;
+  scores.forEach((score, i) => {
+    if (score !== null && score > 0) weight += weights[i] ?? 1;
+  });
+  if (weight === 0) return [];
+  return scores
+    .flatMap((score, index) =>
+      score !== null && score > 0 && score >= from
+        ? [{ index, pull: round2(((weights[index] ?? 1) * (score - 1)) / weight) }]
+        : [],
+    )
+    .filter((driver) => driver.pull > 0)
+    .sort((a, b) => b.pull - a.pull || a.index - b.index)
+    .slice(0, limit);
+}

@@ -6,6 +6,7 @@ import { AdminTokensPage } from './pages/AdminTokensPage.js';
 import { AdminUserPage } from './pages/AdminUserPage.js';
 import { AdminUsersPage } from './pages/AdminUsersPage.js';
 import { AuditPage } from './pages/AuditPage.js';
+import { BenchmarkPage } from './pages/BenchmarkPage.js';
 import { AsNowPage } from './pages/AsNowPage.js';
 import { ImportsPage } from './pages/ImportsPage.js';
 import { MetricPage } from './pages/MetricPage.js';
@@ -13,6 +14,8 @@ import { MetricsPage } from './pages/MetricsPage.js';
 import { EnglandPage } from './pages/EnglandPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OrganisationPage } from './pages/OrganisationPage.js';
+import { OversightPage } from './pages/OversightPage.js';
+import { SegmentationPage } from './pages/SegmentationPage.js';
 import { ReportPage } from './pages/ReportPage.js';
 import { RestructuresPage } from './pages/RestructuresPage.js';
 import { ReturnPage } from './pages/ReturnPage.js';
@@ -33,11 +36,14 @@ export function App() {
             <Route path="/" element={<EnglandPage />} />
             <Route path="/organisations/:code" element={<OrganisationPage />} />
             <Route path="/organisations/:code/report" element={<ReportPage />} />
+            <Route path="/organisations/:code/oversight" element={<OversightPage />} />
+            <Route path="/oversight" element={<SegmentationPage />} />
             <Route path="/search" element={<SearchPage />} />
             <Route path="/hierarchy/events" element={<RestructuresPage />} />
             <Route path="/hierarchy/as-now" element={<AsNowPage />} />
             <Route path="/metrics" element={<MetricsPage />} />
             <Route path="/metrics/:code" element={<MetricPage />} />
+            <Route path="/metrics/:code/benchmark" element={<BenchmarkPage />} />
             <Route path="/imports" element={<ImportsPage />} />
             <Route path="/about" element={<AboutPage />} />
             <Route path="/returns" element={<ReturnsPage />} />

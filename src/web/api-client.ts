@@ -13,10 +13,12 @@ import type {
   importsResponseSchema,
   leagueResponseSchema,
   memberFiguresResponseSchema,
+  peerGroupsResponseSchema,
   reportResponseSchema,
   rollupResponseSchema,
   spcResponseSchema,
 } from '../api/metrics/metric.schemas.js';
+import type { benchmarkPeerKinds, benchmarkResponseSchema } from '../api/metrics/benchmark.schemas.js';
 import type {
   accountSchema,
   auditResponseSchema,
@@ -31,6 +33,12 @@ import type {
   submissionSchema,
   submissionsResponseSchema,
 } from '../api/submissions/submission.schemas.js';
+import type {
+  judgementBodySchema,
+  methodologiesResponseSchema,
+  segmentsResponseSchema,
+  systemResponseSchema,
+} from '../api/oversight/oversight.schemas.js';
 import type { Problem } from '../domain/errors.js';
 
 /** The web app's only way to the server: typed calls to the JSON API (types come from the API's schemas). */
@@ -54,6 +62,38 @@ export type ImportsResponse = z.output<typeof importsResponseSchema>;
 export type MemberFiguresResponse = z.output<typeof memberFiguresResponseSchema>;
 export type SpcResponse = z.output<typeof spcResponseSchema>;
 export type ReportResponse = z.output<typeof reportResponseSchema>;
+export type BenchmarkResponse = z.output<typeof benchmarkResponseSchema>;
+export type BenchmarkStanding = BenchmarkResponse['national'];
+export type BenchmarkPeerKind = (typeof benchmarkPeerKinds)[number];
+export type PeerGroupsResponse = z.output<typeof peerGroupsResponseSchema>;
+export type SegmentsResponse = z.output<typeof segmentsResponseSchema>;
+export type SegmentRow = SegmentsResponse['rows'][number];
+export type SystemResponse = z.output<typeof systemResponseSchema>;
+export type MethodologiesResponse = z.output<typeof methodologiesResponseSchema>;
+export type JudgementBody = z.input<typeof judgementBodySchema>;
+
+/** Which segmentation: a methodology (and version), trusts or ICBs, and a quarter. */
+export interface SegmentsParams {
+  methodology?: string;
+  version?: number;
+  level?: 'nhs-trust' | 'icb';
+  period?: string;
+  until?: string;
+  org?: string;
+}
+
+/** The benchmark request: an organisation, a period and a way of choosing peers. */
+export interface BenchmarkParams {
+  org: string;
+  period?: string;
+  periodType?: 'month' | 'quarter' | 'financial-year';
+  peers?: BenchmarkPeerKind;
+  sizeMetric?: string;
+  group?: string;
+  /** Comma-separated metric codes. */
+  attributes?: string;
+  k?: number;
+}
 
 export type SessionResponse = z.output<typeof sessionResponseSchema>;
 export type Account = z.output<typeof accountSchema>;
@@ -200,8 +240,25 @@ export const api = {
   imports: (signal?: AbortSignal) => getJson<ImportsResponse>('/api/imports', signal),
   report: (params: { org: string; until?: string }, signal?: AbortSignal) =>
     getJson<ReportResponse>(`/api/report${query({ ...params })}`, signal),
+  reportPdfUrl: (params: { org: string; until?: string }) => `/api/report.pdf${query({ ...params })}`,
   spc: (code: string, params: SeriesParams & { rebase?: string }, signal?: AbortSignal) =>
     getJson<SpcResponse>(`/api/metrics/${encodeURIComponent(code)}/spc${query({ ...params })}`, signal),
+  benchmark: (code: string, params: BenchmarkParams, signal?: AbortSignal) =>
+    getJson<BenchmarkResponse>(
+      `/api/metrics/${encodeURIComponent(code)}/benchmark${query({ ...params })}`,
+      signal,
+    ),
+  peerGroups: (signal?: AbortSignal) => getJson<PeerGroupsResponse>('/api/peer-groups', signal),
+  methodologies: (signal?: AbortSignal) =>
+    getJson<MethodologiesResponse>('/api/oversight/methodologies', signal),
+  segments: (params: SegmentsParams, signal?: AbortSignal) =>
+    getJson<SegmentsResponse>(`/api/oversight/segments${query({ ...params })}`, signal),
+  systemOversight: (
+    params: { org: string; methodology?: string; period?: string; until?: string },
+    signal?: AbortSignal,
+  ) => getJson<SystemResponse>(`/api/oversight/system${query({ ...params })}`, signal),
+  recordJudgement: (body: JudgementBody) =>
+    sendJson<{ row: SegmentRow }>('POST', '/api/oversight/judgements', body),
   memberFigures: (params: { org: string; asAt?: string; metrics?: string }, signal?: AbortSignal) =>
     getJson<MemberFiguresResponse>(`/api/dashboard/members${query({ ...params })}`, signal),
   session: (signal?: AbortSignal) => getJson<SessionResponse>('/api/session', signal),

@@ -8,6 +8,7 @@ import { getMetricCatalogue, requireMetric } from '../../services/metric-catalog
 import { getPeerGroups } from '../../services/peer-group.service.js';
 import { getMemberFigures } from '../../services/member-figures.service.js';
 import { getPerformanceReport } from '../../services/performance-report.service.js';
+import { renderReportPdf, reportPdfFileName } from '../../services/report-pdf.js';
 import { flattenMetricSpc, getMetricSpc, type MetricSpc } from '../../services/spc.service.js';
 import { listQuarantine } from '../../services/quarantine.service.js';
 import { getLeagueTable, rollupMetrics, type StructureMode } from '../../services/rollup.service.js';
@@ -315,6 +316,33 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
           ...report,
           sections: report.sections.map((s) => ({ ...s, label: metricDomainLabels[s.domain] })),
         };
+      },
+    );
+
+    app.get(
+      '/api/report.pdf',
+      {
+        schema: {
+          summary:
+            'The same integrated performance report as a board-ready PDF (A4 landscape, Making Data Count icons, sparklines)',
+          tags: ['metrics'],
+          querystring: reportQuerySchema,
+        },
+      },
+      async (request, reply) => {
+        const report = await getPerformanceReport(db, {
+          odsCode: request.query.org,
+          until: request.query.until ?? today(),
+          today: today(),
+        });
+        const pdf = await renderReportPdf(report, {
+          notice: await getDatasetNotice(db),
+          generatedOn: today(),
+        });
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${reportPdfFileName(report)}"`)
+          .send(pdf);
       },
     );
 

@@ -370,7 +370,7 @@ const pointTypes = [
   'special_cause_neutral_high',
   'special_cause_neutral_low',
 ] as const;
-const variationIcons = [
+export const variationIcons = [
   'common_cause',
   'improvement_high',
   'improvement_low',
@@ -471,6 +471,38 @@ const matrixRowSchema = z.object({
 export const reportResponseSchema = z.object({
   meta: metaSchema,
   organisation: z.object({ code: z.string(), name: z.string() }),
+  segment: z
+    .object({
+      methodology: z.string(),
+      methodologyCode: z.string(),
+      quarter: z.string(),
+      quarterStart: isoDateParam,
+      segment: z.number().int().nullable(),
+      segmentLabel: z.string().nullable(),
+      averageScore: z.number().nullable(),
+      leaguePosition: z.number().int().nullable(),
+      leagueOf: z.number().int(),
+      peerGroup: z.string(),
+      judgement: z.object({ segment: z.number().int(), reason: z.string() }).nullable(),
+      overridesApplied: z.array(z.string()),
+      drivers: z.array(
+        z.object({
+          metric: z.string(),
+          name: z.string(),
+          domain: z.string(),
+          value: z.number().nullable(),
+          unit: z.string(),
+          score: z.number(),
+          pull: z.number(),
+          variation: z.enum(variationIcons).nullable(),
+          assurance: z.enum(['pass', 'fail', 'inconsistent']).nullable(),
+          sentence: z.string(),
+        }),
+      ),
+      change: z.array(z.string()),
+    })
+    .nullable()
+    .describe('The oversight segment with its drivers (trusts: NOF 2025/26; ICBs: the 2026/27 style)'),
   month: isoDateParam,
   sections: z.array(
     z.object({ domain: z.enum(metricDomains), label: z.string(), rows: z.array(reportRowSchema) }),

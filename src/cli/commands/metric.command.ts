@@ -8,7 +8,9 @@ import { metricDomainLabels, parseMetricList, polarityLabels } from '../../domai
 import { getDashboard } from '../../services/dashboard.service.js';
 import { getMetricCatalogue } from '../../services/metric-catalogue.service.js';
 import { getMemberFigures } from '../../services/member-figures.service.js';
+import { getDatasetNotice } from '../../services/dataset.service.js';
 import { getPerformanceReport } from '../../services/performance-report.service.js';
+import { renderReportPdf } from '../../services/report-pdf.js';
 import { flattenMetricSpc, getMetricSpc } from '../../services/spc.service.js';
 import { createPeerGroup, getPeerGroups } from '../../services/peer-group.service.js';
 import {
@@ -20,6 +22,7 @@ import {
 } from '../../services/rollup.service.js';
 import { parseDateOption, parseOdsCode, parsePositiveInteger } from '../arguments.js';
 import { withDatabase } from '../database.js';
+import { checkOutputFile, writeFileAtomically } from '../file-output.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
 
 const bucketTypes = ['month', 'quarter', 'financial-year'] as const;
@@ -242,15 +245,26 @@ export function registerMetricCommands(program: Command): void {
       'the latest month with figures on or before this date (default today)',
       parseDateOption,
     )
+    .option('--pdf <file>', 'write the board-ready PDF to this file (A4 landscape) and print its path')
     .option('--json', 'print one JSON document')
-    .action(async (org: string, options: { until?: string; json?: boolean }) => {
+    .action(async (org: string, options: { until?: string; pdf?: string; json?: boolean }) => {
       try {
+        // Refuse a path that cannot be written before the report is computed.
+        const pdfFile = options.pdf ? checkOutputFile(options.pdf, '--pdf', `ipr-${org}.pdf`) : null;
         await withDatabase('oversight report', async ({ handle }) => {
           const report = await getPerformanceReport(handle.db, {
             odsCode: org,
             until: options.until ?? todayIsoDate(),
             today: todayIsoDate(),
           });
+          if (pdfFile) {
+            const pdf = await renderReportPdf(report, {
+              notice: await getDatasetNotice(handle.db),
+              generatedOn: todayIsoDate(),
+            });
+            await writeFileAtomically(pdfFile, pdf);
+            return options.json ? printJson({ file: pdfFile, bytes: pdf.length }) : printLine(pdfFile);
+          }
           if (options.json) return printJson(report);
           printLine(
             `Integrated performance report: ${report.organisation.name} (${report.organisation.code})`,

@@ -28,6 +28,7 @@ export function BenchmarkPosition({ code, asAt }: { code: string; asAt: string }
           positions.push({
             metric: series.metric,
             month: latest.label,
+            period: latest.period.start,
             row,
             of: league.rows.length,
             median: league.quartiles.median,
@@ -70,7 +71,7 @@ export function BenchmarkPosition({ code, asAt }: { code: string; asAt: string }
             </tr>
           </thead>
           <tbody className="nhsuk-table__body">
-            {state.data.map(({ metric, month, row, of, median }) => (
+            {state.data.map(({ metric, month, period, row, of, median }) => (
               <tr className="nhsuk-table__row" key={metric.code}>
                 <td className="nhsuk-table__cell">
                   <Link to={`/metrics/${metric.code}?org=${code}`}>{metric.name}</Link>
@@ -79,7 +80,10 @@ export function BenchmarkPosition({ code, asAt }: { code: string; asAt: string }
                 <td className="nhsuk-table__cell app-numeric">{formatValue(row.value, metric.unit)}</td>
                 <td className="nhsuk-table__cell app-numeric">{formatValue(median, metric.unit)}</td>
                 <td className="nhsuk-table__cell app-numeric">
-                  {row.rank} of {of}
+                  <Link to={`/metrics/${metric.code}/benchmark?org=${code}&period=${period}`}>
+                    {row.rank} of {of}
+                    <span className="nhsuk-u-visually-hidden">: benchmark {metric.name} against peers</span>
+                  </Link>
                 </td>
                 <td className="nhsuk-table__cell">
                   <Tag colour={bandColours[row.band] ?? 'grey'}>{bandLabels[row.band] ?? 'Not banded'}</Tag>
@@ -89,6 +93,10 @@ export function BenchmarkPosition({ code, asAt }: { code: string; asAt: string }
           </tbody>
         </table>
       </TableContainer>
+      <p>
+        Select a rank to compare with peers: the same sector, the same size, a peer group or the most similar
+        trusts.
+      </p>
     </section>
   );
 }

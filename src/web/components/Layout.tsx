@@ -43,6 +43,7 @@ function SearchIcon() {
 const navigation = [
   { href: '/', text: 'England' },
   { href: '/metrics', text: 'Metrics' },
+  { href: '/oversight', text: 'Oversight' },
   { href: '/returns', text: 'Returns' },
   { href: '/hierarchy/events', text: 'Restructures and changes' },
   { href: '/hierarchy/as-now', text: 'History as now' },

@@ -268,6 +268,15 @@ export function MetricPage() {
               : ': no figures in this range.'}{' '}
             {series.metric.polarityLabel}.
           </p>
+          {['nhs-trust', 'icb', 'stp', 'region'].includes(state.data.aggregate.organisationKind ?? '') ? (
+            <p>
+              <Link
+                to={`/metrics/${code}/benchmark?org=${state.data.aggregate.code}${latest ? `&period=${latest.period.start}` : ''}`}
+              >
+                Benchmark {state.data.aggregate.name} against peers
+              </Link>
+            </p>
+          ) : null}
           {verdict ? (
             <p>
               <Tag colour={verdict.met ? 'blue' : 'orange'}>{verdict.met ? 'Met' : 'Not met'}</Tag>{' '}

@@ -1,3 +1,4 @@
+import { OversightPosition } from '../components/SegmentParts.js';
 import { Link, useParams, useSearchParams } from 'react-router';
 import {
   organisationKindLabels,
@@ -335,12 +336,26 @@ export function OrganisationPage() {
       />
 
       {profile.existedOnDate ? <LatestFigures code={organisation.odsCode} asAt={profile.asAt} /> : null}
+      {profile.existedOnDate && organisation.kind === 'nhs-trust' ? (
+        <OversightPosition code={organisation.odsCode} />
+      ) : null}
       {profile.existedOnDate ? (
-        <p>
-          <Link to={`/organisations/${organisation.odsCode}/report?until=${profile.asAt}`}>
-            Integrated performance report (SPC icons for every measure)
-          </Link>
-        </p>
+        <ul className="nhsuk-list">
+          <li>
+            <Link to={`/organisations/${organisation.odsCode}/report?until=${profile.asAt}`}>
+              Integrated performance report (SPC icons for every measure)
+            </Link>
+          </li>
+          {['nhs-trust', 'icb', 'stp', 'region', 'national-body'].includes(organisation.kind) ? (
+            <li>
+              <Link to={`/organisations/${organisation.odsCode}/oversight`}>
+                {organisation.kind === 'nhs-trust'
+                  ? 'Oversight segment and its drivers'
+                  : 'Oversight: this area and its members side by side'}
+              </Link>
+            </li>
+          ) : null}
+        </ul>
       ) : null}
 
       {profile.existedOnDate &&

@@ -2,6 +2,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api, type ReportResponse } from '../api-client.js';
 import { AssuranceIconView, VariationIconView } from '../charts/SpcIcons.js';
 import { ApiErrorSummary, Empty, Loading, TableContainer, usePageTitle } from '../components/page-parts.js';
+import { SegmentTag } from '../components/SegmentParts.js';
 import { formatValue } from '../format.js';
 import { useApi } from '../use-api.js';
 
@@ -86,11 +87,19 @@ export function ReportPage() {
         Every measure with figures, read as statistical process control (Making Data Count): has it changed,
         and can we rely on meeting the target? Concerns and fails come first in each section.
       </p>
-      <p className="app-no-print">
+      <div className="nhsuk-button-group app-no-print">
+        <a
+          className="nhsuk-button"
+          href={api.reportPdfUrl({ org: report.organisation.code, ...(until ? { until } : {}) })}
+          download
+          draggable="false"
+        >
+          Download PDF
+        </a>
         <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={() => window.print()}>
-          Print or save as PDF
+          Print this page
         </button>
-      </p>
+      </div>
       <TableContainer label="Summary">
         <table className="nhsuk-table" data-testid="report-matrix">
           <caption className="nhsuk-table__caption nhsuk-table__caption--m">
@@ -124,6 +133,7 @@ export function ReportPage() {
           </tbody>
         </table>
       </TableContainer>
+      {report.segment ? <ReportSegment segment={report.segment} code={report.organisation.code} /> : null}
       {report.sections.map((section) => (
         <TableContainer label={section.label} key={section.domain}>
           <table className="nhsuk-table app-report-table" data-testid="report-section">
@@ -204,5 +214,52 @@ export function ReportPage() {
         </TableContainer>
       ))}
     </>
+  );
+}
+
+/** The oversight segment and the metrics driving it, between the summary and the measures. */
+function ReportSegment({ segment, code }: { segment: NonNullable<ReportResponse['segment']>; code: string }) {
+  return (
+    <section aria-labelledby="report-segment-heading" data-testid="report-segment">
+      <h2 id="report-segment-heading">
+        Oversight segment: {segment.methodology}, {segment.quarter}
+      </h2>
+      <p>
+        <SegmentTag segment={segment.segment} /> {segment.segmentLabel}
+        {segment.segment !== null
+          ? `. Average metric score ${segment.averageScore?.toFixed(2) ?? 'not known'}; position ${segment.leaguePosition} of ${segment.leagueOf} ${segment.peerGroup} organisations.`
+          : null}
+      </p>
+      {segment.overridesApplied.length > 0 ? (
+        <p>Overrides applied: {segment.overridesApplied.join('; ')}.</p>
+      ) : null}
+      {segment.judgement ? (
+        <p>
+          Regional judgement: segment {segment.judgement.segment}. {segment.judgement.reason}
+        </p>
+      ) : null}
+      {segment.drivers.length > 0 ? (
+        <>
+          <h3>What drives it</h3>
+          <ul className="nhsuk-list app-driver-list">
+            {segment.drivers.map((d) => (
+              <li key={d.metric}>
+                {d.variation ? <VariationIconView icon={d.variation} size={28} /> : null}{' '}
+                <Link to={`/metrics/${d.metric}?org=${code}`}>{d.name}</Link>: {formatValue(d.value, d.unit)},
+                score {d.score.toFixed(2)}. <span className="app-secondary">{d.sentence}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {segment.change.length > 0 ? <p>Since the previous quarter: {segment.change.join(' ')}</p> : null}
+      <p className="app-no-print">
+        <Link
+          to={`/organisations/${code}/oversight?methodology=${segment.methodologyCode}&period=${segment.quarterStart}`}
+        >
+          How the segment was reached
+        </Link>
+      </p>
+    </section>
   );
 }
