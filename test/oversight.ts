@@ -32,6 +32,7 @@ export const exampleTrusts = [
 export const exampleMethodology = (overrides: Partial<MethodologyInput>): MethodologyInput => ({
   code: 'test-thresholds',
   version: 1,
+  effectiveFrom: '2016-04-01',
   name: 'Test methodology',
   summary: 'Two metrics, for a hand-worked example.',
   source: 'The test.',
@@ -61,8 +62,9 @@ export const exampleMethodology = (overrides: Partial<MethodologyInput>): Method
 });
 
 /**
- * Opens the five trusts under South East London (QKK), imports their 24 months of figures and adds the
- * `test-thresholds` methodology. Returns the trusts' codes, T1 first.
+ * Opens the five acute trusts under South East London (QKK) and three others under North East London (QMF),
+ * imports their 24 months of figures and adds the `test-thresholds` methodology. Returns the codes: T1–T5,
+ * then the mental health, community and unknown-type trusts.
  */
 export async function loadSegmentationExample(handle: DatabaseHandle): Promise<string[]> {
   const codes: string[] = [];
@@ -77,6 +79,22 @@ export async function loadSegmentationExample(handle: DatabaseHandle): Promise<s
       lines.push(`${month},${code},ae_breaches_4h_all,${1000 - ae * 10}`);
       lines.push(`${month},${code},fin_income,1000`);
       lines.push(`${month},${code},fin_pay_expenditure,${1000 - trust.margin * 10}`);
+      lines.push(`${month},${code},fin_non_pay_expenditure,0`);
+    }
+  }
+  // Elsewhere (North East London, QMF): a mental health and a community trust, scored together as one
+  // type, and a trust whose type is not known, which has no peers to be scored among.
+  for (const [sector, margin] of [
+    ['mental-health', 1],
+    ['community', 3],
+    [null, 2],
+  ] as const) {
+    const code = await buildTrust(handle.db, { parentCode: 'QMF', sector });
+    codes.push(code);
+    for (let m = 0; m < 24; m += 1) {
+      const month = new Date(Date.UTC(2023, 6 + m, 1)).toISOString().slice(0, 10);
+      lines.push(`${month},${code},fin_income,1000`);
+      lines.push(`${month},${code},fin_pay_expenditure,${1000 - margin * 10}`);
       lines.push(`${month},${code},fin_non_pay_expenditure,0`);
     }
   }

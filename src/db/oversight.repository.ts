@@ -164,3 +164,47 @@ export async function listRollupsForAggregates(
     denominator: row.denominator,
   }));
 }
+
+/**
+ * Organisations that took part in a merger, absorption or split in [from, to): their quarters on either
+ * side are not like for like, because each month's figures are rolled up under that month's structure.
+ */
+export async function listRestructuredOrganisationIds(
+  ex: Executor,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<Set<number>> {
+  const rows = await ex
+    .selectFrom('hierarchy_event_participant as p')
+    .innerJoin('hierarchy_event as e', 'e.id', 'p.event_id')
+    .select('p.organisation_id')
+    .where('e.event_type', 'in', ['merge', 'absorb', 'split'])
+    .where('e.effective_date', '>=', from)
+    .where('e.effective_date', '<', to)
+    .execute();
+  return new Set(rows.map((row) => row.organisation_id));
+}
+
+/** Serialises judgements on one organisation: the caller's transaction holds its row until it ends. */
+export async function lockOrganisationForJudgement(ex: Executor, organisationId: number): Promise<void> {
+  await ex.selectFrom('organisation').select('id').where('id', '=', organisationId).forUpdate().execute();
+}
+
+/** The id of the judgement standing (or last withdrawn) for an organisation and quarter; null when none. */
+export async function findLatestJudgementId(
+  ex: Executor,
+  methodologyCode: string,
+  periodStart: IsoDate,
+  organisationId: number,
+): Promise<number | null> {
+  const row = await ex
+    .selectFrom('segment_judgement')
+    .select('id')
+    .where('methodology_code', '=', methodologyCode)
+    .where('period_start', '=', periodStart)
+    .where('organisation_id', '=', organisationId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -76,7 +76,7 @@ export const statutoryFunctionLabels: Record<StatutoryFunction, string> = {
 };
 
 /** What a request does to a record. */
-export const actions = ['read', 'submit', 'publish', 'judge'] as const;
+export const actions = ['read', 'submit', 'publish', 'judge', 'configure'] as const;
 export type Action = (typeof actions)[number];
 
 export const actionLabels: Record<Action, string> = {
@@ -84,6 +84,7 @@ export const actionLabels: Record<Action, string> = {
   submit: 'submit or change',
   publish: 'publish',
   judge: 'record an oversight judgement on',
+  configure: 'change',
 };
 
 /** The roles that may take each action on an unpublished record within their scope. */
@@ -93,6 +94,8 @@ const rolesFor: Record<Action, readonly Role[]> = {
   publish: ['national-director', 'national-analyst'],
   // Segment overrides and segment 5 are regional decisions (NOF: the region reviews segment-4 providers).
   judge: ['national-director', 'regional-director'],
+  // National settings such as the oversight methodologies, granted on England.
+  configure: ['national-director'],
 };
 
 export interface RoleGrant {

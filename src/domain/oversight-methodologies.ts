@@ -34,11 +34,12 @@ export const shippedMethodologies: MethodologyInput[] = [
   {
     code: 'nof-2025-26',
     version: 1,
+    effectiveFrom: '2025-04-01',
     name: 'NHS Oversight Framework 2025/26',
     summary:
       'Each metric is scored from 1.00 (best) to 4.00 by rank among trusts of the same type, meeting a standard scores 1.00; the average metric score places a trust in the quartile of its type; a trust in deficit can be no better than segment 3; segment 5 only by a recorded regional judgement for a segment-4 trust.',
     source:
-      'NHS England, NHS Oversight Framework 2025/26 methodology manual (scoring, quartiles within trust type, financial override, segment 5 by review). Metrics here are the ones with data in this service: A&E 4-hour (OF0013), sickness absence (OF0082), planned surplus or deficit (OF0079, scored against breakeven), vacancy rate (people domain, inferred). The published set has about 22 metrics for acute trusts; the others have no data here and are left out, as the method leaves out missing data.',
+      'NHS England, NHS Oversight Framework 2025/26 methodology manual (scoring, quartiles within trust type, financial override, segment 5 by review). The deficit override tests the quarter’s actual margin, standing in for the planned deficit or deficit support the method names. Metrics here are the ones with data in this service: A&E 4-hour (OF0013), sickness absence (OF0082), planned surplus or deficit (OF0079, scored against breakeven), vacancy rate (people domain, inferred). The published set has about 22 metrics for acute trusts; the others have no data here and are left out, as the method leaves out missing data.',
     levels: ['nhs-trust'],
     peerGrouping: 'sector',
     domains: nofDomains,
@@ -72,14 +73,16 @@ export const shippedMethodologies: MethodologyInput[] = [
     segmentRule: { kind: 'quartiles' },
     conditions: [deficit],
     overrides: [{ condition: 'deficit', atBest: 3, label: 'In deficit: no better than segment 3' }],
-    judgement: { segments: [1, 2, 3, 4, 5], segment5Requires: 4 },
+    // The published method computes segments 1–4; only segment 5 is a regional decision.
+    judgement: { segments: [5], segment5Requires: 4 },
     significantChange: 0.2,
     segmentLabels: nofSegmentLabels,
   },
   {
     code: 'nof-2026-27',
     version: 1,
-    name: 'NHS Oversight Framework 2026/27 (threshold style)',
+    effectiveFrom: '2026-04-01',
+    name: 'NHS Oversight Framework 2026/27 style (illustrative cut-points)',
     summary:
       'As 2025/26, but the average metric score is compared with fixed cut-points instead of quartiles, and ICBs are scored among ICBs. The published cut-points were not available: the ones here (1.75, 2.50, 3.25) are configurable — add a version with the published values.',
     source:
@@ -123,13 +126,15 @@ export const shippedMethodologies: MethodologyInput[] = [
     segmentRule: { kind: 'thresholds', cutPoints: [1.75, 2.5, 3.25] },
     conditions: [deficit],
     overrides: [{ condition: 'deficit', atBest: 3, label: 'In deficit: no better than segment 3' }],
-    judgement: { segments: [1, 2, 3, 4, 5], segment5Requires: 4 },
+    // The published method computes segments 1–4; only segment 5 is a regional decision.
+    judgement: { segments: [5], segment5Requires: 4 },
     significantChange: 0.2,
     segmentLabels: nofSegmentLabels,
   },
   {
     code: 'sof-2016',
     version: 1,
+    effectiveFrom: '2016-10-01',
     name: 'Single Oversight Framework 2016–19',
     summary:
       'Segment 1 (maximum autonomy) when no theme shows a concern, 2 (targeted support) when any does: a missed standard, or a metric in the bottom quarter of trusts of the same type. Segments 3 (mandated support) and 4 (special measures) follow a licence breach, so only a recorded regulatory judgement sets them.',
@@ -166,7 +171,7 @@ export const shippedMethodologies: MethodologyInput[] = [
     segmentRule: { kind: 'concerns', concernAtScore: 3.25 },
     conditions: [],
     overrides: [],
-    judgement: { segments: [1, 2, 3, 4], segment5Requires: null },
+    judgement: { segments: [3, 4], segment5Requires: null },
     significantChange: null,
     segmentLabels: {
       '1': 'Maximum autonomy: no support needs identified',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustSectors } from './organisation.js';
 
 /**
  * An oversight methodology is data, not code: which metrics are scored and how, how organisations are
@@ -34,10 +35,29 @@ export const methodologySchema = z
     summary: z.string().trim().min(1).max(2000),
     /** Where the method is published, and what here is inferred rather than published. */
     source: z.string().trim().min(1).max(2000),
+    /**
+     * The first quarter this version is for (YYYY-MM-DD, a quarter's first day). A quarter is segmented by the
+     * latest version in force then, so a new version never rewrites earlier quarters; quarters before every
+     * version's date use the first version, and say so.
+     */
+    effectiveFrom: z
+      .string()
+      .regex(/^\d{4}-(01|04|07|10)-01$/, 'use the first day of a quarter, such as 2026-04-01'),
     /** Who is segmented: trusts (among trusts) and, where the method says so, ICBs (among ICBs). */
     levels: z.array(z.enum(['nhs-trust', 'icb'])).min(1),
     /** Trusts are compared within their type (acute, mental health…), or all together. */
     peerGrouping: z.enum(['sector', 'all']),
+    /**
+     * With sector grouping: which group each trust sector is scored in (NOF publishes three league tables:
+     * acute, mental health and community together, ambulance). Trusts of a sector not listed are not segmented.
+     */
+    sectorGroups: z.partialRecord(z.enum(trustSectors), z.string().trim().min(1).max(100)).default({
+      acute: 'Acute trusts',
+      specialist: 'Acute trusts',
+      'mental-health': 'Mental health and community trusts',
+      community: 'Mental health and community trusts',
+      ambulance: 'Ambulance trusts',
+    }),
     domains: z.array(z.object({ key, label: z.string().trim().min(1).max(100) })).min(1),
     metrics: z
       .array(
@@ -85,6 +105,10 @@ export const methodologySchema = z
       /** Segment 5 (intensive support) only for organisations the method places in this segment. */
       segment5Requires: z.number().int().min(1).max(4).nullable().default(4),
     }),
+    /** Drivers: metrics scoring at least this, most at a time. */
+    drivers: z
+      .object({ fromScore: z.number().min(1).max(4), most: z.number().int().min(1).max(10) })
+      .default({ fromScore: 2.5, most: 3 }),
     /** A change in average score at least this large between quarters is significant; null: not judged. */
     significantChange: z.number().positive().nullable().default(null),
     segmentLabels: z.record(z.string(), z.string()),
@@ -123,6 +147,9 @@ export const methodologySchema = z
           message: 'cut-points must rise: segment 1 ≤ first < second < third',
         });
     }
+    for (const key of Object.keys(m.segmentLabels))
+      if (!/^[1-5]$/.test(key))
+        ctx.addIssue({ code: 'custom', path: ['segmentLabels', key], message: 'segments are 1 to 5' });
     if (m.minimumMetrics > m.metrics.length)
       ctx.addIssue({
         code: 'custom',

@@ -1,12 +1,20 @@
 import type { Db } from '../db/database.js';
+import type { Principal } from '../domain/access.js';
 import type { IsoDate } from '../domain/iso-date.js';
 import { metricDomains, type Metric, type MetricDomain } from '../domain/metric.js';
 import type { AssuranceIcon, VariationIcon } from '../stats/spc.js';
 import { findLatestVersion, findOrganisationByCode } from '../db/organisation.repository.js';
-import { addDays } from '../domain/iso-date.js';
-import { addMonths, periodContaining } from '../domain/period.js';
+import { listRollupsForAggregates } from '../db/oversight.repository.js';
+import { listOrganisationIdsOfKindsAt } from '../db/rollup.repository.js';
+import { metricValue, versionFor } from '../domain/metric.js';
+import { competitionRanks, quartileBand, quartiles } from '../stats/ranking.js';
 import { getDashboard } from './dashboard.service.js';
-import { getSegmentation, type SegmentDriver } from './segmentation.service.js';
+import {
+  getMethodology,
+  getSegmentation,
+  lastCompleteQuarter,
+  type SegmentDriver,
+} from './segmentation.service.js';
 import { analyseSeries, resolveSpcSettings } from './spc.service.js';
 
 /**
@@ -30,6 +38,8 @@ export interface ReportRow {
   sentence: string;
   /** The last 24 values, oldest first, for a sparkline. */
   recent: Array<number | null>;
+  /** Where the organisation ranks among all of its kind (trusts, ICBs or regions) that month; null when neutral. */
+  benchmark: { rank: number; of: number; band: number; median: number | null; among: string } | null;
 }
 
 /** The organisation's oversight segment for the last complete quarter to the report's month, with its drivers. */
@@ -44,7 +54,8 @@ export interface ReportSegment {
   leaguePosition: number | null;
   leagueOf: number;
   peerGroup: string;
-  judgement: { segment: number; reason: string } | null;
+  /** A standing regional judgement; its reason only for those who may read it. */
+  judgement: { segment: number; reason: string | null } | null;
   overridesApplied: string[];
   drivers: SegmentDriver[];
   change: string[];
@@ -79,7 +90,16 @@ function attention(row: ReportRow): number {
 
 export async function getPerformanceReport(
   db: Db,
-  options: { odsCode: string; until: IsoDate; today: IsoDate; iconMinimumPoints?: number },
+  options: {
+    odsCode: string;
+    until: IsoDate;
+    today: IsoDate;
+    iconMinimumPoints?: number;
+    /** Who is reading (judgement reasons); null for the command-line operator. */
+    viewer?: Principal | null;
+    /** Leave the segment out (the system view has its own). */
+    withSegment?: boolean;
+  },
 ): Promise<PerformanceReport> {
   const dashboard = await getDashboard(db, {
     aggregateCode: options.odsCode,
@@ -116,8 +136,15 @@ export async function getPerformanceReport(
       points: present.length,
       sentence,
       recent: window.map((p) => p.value),
+      benchmark: null,
     });
   }
+  await addBenchmarkPositions(
+    db,
+    options.odsCode,
+    rows,
+    dashboard.series.map((s) => s.metric),
+  );
   const matrix: PerformanceReport['matrix'] = {
     improvement: { pass: 0, inconsistent: 0, fail: 0, none: 0 },
     common: { pass: 0, inconsistent: 0, fail: 0, none: 0 },
@@ -137,7 +164,16 @@ export async function getPerformanceReport(
     .filter((section) => section.rows.length > 0);
   return {
     organisation: dashboard.aggregate,
-    segment: await reportSegment(db, options.odsCode, dashboard.to, options.today),
+    segment:
+      options.withSegment === false
+        ? null
+        : await reportSegment(
+            db,
+            options.odsCode,
+            dashboard.to,
+            options.today,
+            options.viewer ?? { kind: 'public' },
+          ),
     month: dashboard.to,
     sections,
     matrix,
@@ -145,26 +181,31 @@ export async function getPerformanceReport(
 }
 
 /**
- * Trusts under NOF 2025/26; ICBs under the 2026/27 style, the first to segment ICBs. The quarter is the
- * last complete one to the report's month; other kinds of organisation have no segment.
+ * Trusts under NOF 2025/26; ICBs under the 2026/27 style from its first quarter (ICBs were not segmented
+ * before). The quarter is the last complete one to the report's month; other kinds have no segment.
  */
 async function reportSegment(
   db: Db,
   odsCode: string,
   month: IsoDate,
   today: IsoDate,
+  viewer: Principal | null,
 ): Promise<ReportSegment | null> {
   const organisation = await findOrganisationByCode(db, odsCode);
   const kind = organisation ? (await findLatestVersion(db, organisation.id))?.kind : null;
   const level = kind === 'nhs-trust' ? 'nhs-trust' : kind === 'icb' || kind === 'stp' ? 'icb' : null;
   if (!level) return null;
-  const quarter = periodContaining('quarter', month);
-  const complete = addMonths(quarter.start, 2) === month ? quarter.start : addMonths(quarter.start, -3);
+  const quarter = lastCompleteQuarter(month);
+  const methodologyCode = level === 'icb' ? 'nof-2026-27' : 'nof-2025-26';
+  if (level === 'icb' && quarter.start < (await getMethodology(db, methodologyCode)).effectiveFrom)
+    return null;
   const segmentation = await getSegmentation(db, {
-    methodologyCode: level === 'icb' ? 'nof-2026-27' : 'nof-2025-26',
+    methodologyCode,
     level,
-    period: addDays(complete, 1),
+    period: quarter.start,
     today,
+    viewer,
+    driversFor: [odsCode],
   });
   const row = segmentation.rows.find((r) => r.odsCode === odsCode);
   if (!row) return null;
@@ -179,9 +220,74 @@ async function reportSegment(
     leaguePosition: row.leaguePosition,
     leagueOf: row.leagueOf,
     peerGroup: row.peerGroup,
-    judgement: row.judgement ? { segment: row.judgement.segment, reason: row.judgement.reason } : null,
+    judgement:
+      row.judgement && !row.judgement.lapsed
+        ? { segment: row.judgement.segment, reason: row.judgement.reason }
+        : null,
     overridesApplied: row.overridesApplied,
     drivers: row.drivers,
     change: row.change?.reasons ?? [],
   };
+}
+
+const kindGroups: Record<string, { kinds: string[]; among: string }> = {
+  'nhs-trust': { kinds: ['nhs-trust'], among: 'trusts' },
+  icb: { kinds: ['icb', 'stp'], among: 'ICBs' },
+  stp: { kinds: ['icb', 'stp'], among: 'ICBs' },
+  region: { kinds: ['region'], among: 'regions' },
+};
+
+/**
+ * Each row's rank among every organisation of the same kind in the row's month, read from the roll-up cache
+ * in one query (the league tables' figures), so the board sees where it stands as well as how it varies.
+ */
+async function addBenchmarkPositions(
+  db: Db,
+  odsCode: string,
+  rows: ReportRow[],
+  metrics: ReadonlyArray<Pick<Metric, 'code' | 'versions'> & { id: number }>,
+): Promise<void> {
+  const organisation = await findOrganisationByCode(db, odsCode);
+  const kind = organisation ? (await findLatestVersion(db, organisation.id))?.kind : undefined;
+  const group = kind ? kindGroups[kind] : undefined;
+  const months = [...new Set(rows.map((r) => r.month))].sort();
+  const first = months[0];
+  const last = months[months.length - 1];
+  if (!organisation || !group || !first || !last) return;
+  const peers = await listOrganisationIdsOfKindsAt(db, group.kinds, last);
+  const byCode = new Map(metrics.map((m) => [m.code, m]));
+  const cached = await listRollupsForAggregates(
+    db,
+    peers.map((p) => p.id),
+    metrics.map((m) => m.id),
+    first,
+    last,
+  );
+  for (const row of rows) {
+    const metric = byCode.get(row.metric.code);
+    const version = metric ? versionFor(metric, row.month) : null;
+    if (!metric || !version || row.metric.polarity === 'neutral') continue;
+    const values = new Map<number, number>();
+    for (const r of cached) {
+      if (r.metricId !== metric.id || r.periodStart !== row.month) continue;
+      const value = metricValue(
+        version.definition,
+        r.numerator ?? 0,
+        version.definition.denominator ? r.denominator : null,
+      );
+      if (value !== null) values.set(r.aggregateId, value);
+    }
+    const own = values.get(organisation.id);
+    if (own === undefined || values.size < 2) continue;
+    const ids = [...values.keys()];
+    const ranks = competitionRanks([...values.values()], row.metric.polarity);
+    const rank = ranks[ids.indexOf(organisation.id)] ?? 0;
+    row.benchmark = {
+      rank,
+      of: values.size,
+      band: quartileBand(rank, values.size),
+      median: quartiles([...values.values()]).median,
+      among: group.among,
+    };
+  }
 }

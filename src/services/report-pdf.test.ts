@@ -22,6 +22,7 @@ function buildRow(
     points: 24,
     sentence: '',
     recent: Array.from({ length: 24 }, (_, i) => (i === 5 ? null : 74 + Math.sin(i) * 2)),
+    benchmark: null,
     ...rest,
   };
 }
@@ -49,7 +50,11 @@ const words = (lines: string[]) => lines.join(' ').replace(/\s+/g, ' ');
 describe('the integrated performance report as a PDF', () => {
   it('writes the cover, the summary and each measure as real text', async () => {
     const report = buildReport([
-      buildRow({ code: 'ae_4h_all', name: 'A&E 4-hour performance, all types' }),
+      buildRow({
+        code: 'ae_4h_all',
+        name: 'A&E 4-hour performance, all types',
+        benchmark: { rank: 24, of: 142, band: 1, median: 74.2, among: 'trusts' },
+      }),
       buildRow({
         code: 'ae_attendances',
         name: 'A&E attendances, all types',
@@ -71,7 +76,7 @@ describe('the integrated performance report as a PDF', () => {
     expect(lines).toContain('Guy’s and St Thomas’ NHS Foundation Trust');
     expect(lines).toContain('ODS code RJ1  ·  Figures to March 2025  ·  Produced 20 April 2025');
     expect(lines).toContain('A&E 4-hour performance, all types');
-    expect(lines).toContain('Higher is better · per cent');
+    expect(lines).toContain('Higher is better · per cent · rank 24 of 142 trusts');
     expect(lines).toContain('Higher is better · attendances');
     expect(lines).toContain('0.0% to 2.3%');
     expect(lines).toEqual(expect.arrayContaining(['72.5%', '78.0%', '74.1%', '70.2% to 78.0%']));

@@ -304,7 +304,9 @@ function drawSegment(ctx: ReportPdfContext): void {
       ? [`Overrides applied: ${segment.overridesApplied.join('; ')}.`]
       : []),
     ...(segment.judgement
-      ? [`Regional judgement: segment ${segment.judgement.segment}. ${segment.judgement.reason}`]
+      ? [
+          `Regional judgement: segment ${segment.judgement.segment}.${segment.judgement.reason ? ` ${segment.judgement.reason}` : ''}`,
+        ]
       : []),
     ...(segment.change.length > 0 ? [`Since the previous quarter: ${segment.change.join(' ')}`] : []),
   ];
@@ -449,7 +451,10 @@ function drawTableHeader(ctx: ReportPdfContext): void {
 
 function measureDetail(row: ReportRow): string {
   const unit = row.metric.unit === '%' ? 'per cent' : row.metric.unit;
-  return `${polarityLabels[row.metric.polarity]} \u00b7 ${unit}`;
+  const rank = row.benchmark
+    ? ` \u00b7 rank ${row.benchmark.rank} of ${row.benchmark.of} ${row.benchmark.among}`
+    : '';
+  return `${polarityLabels[row.metric.polarity]} \u00b7 ${unit}${rank}`;
 }
 
 function rowHeight(ctx: ReportPdfContext, row: ReportRow): number {

@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/database.js';
 import { findOrganisationByCode } from '../db/organisation.repository.js';
 import type { Principal } from '../domain/access.js';
 import { systemActor } from '../domain/audit.js';
 import { exampleMethodology, loadSegmentationExample } from '../../test/oversight.js';
+import { importStatisticsFile } from '../../test/statistics.js';
 import { createTestDatabase } from '../../test/test-database.js';
 import { createUser } from './identity.service.js';
 import {
@@ -44,17 +48,17 @@ describe('oversight segmentation', () => {
     // The latest complete quarter with figures is chosen by default.
     expect(result.period).toEqual({ start: '2025-04-01', label: 'Q1 2025/26', months: 3 });
     const rows = result.rows.filter((r) => codes.includes(r.odsCode));
-    expect(rows).toHaveLength(5);
-    expect(codes.map((_, i) => row(rows, i).metrics.map((m) => m.score))).toEqual([
+    expect(rows).toHaveLength(8);
+    expect(codes.slice(0, 5).map((_, i) => row(rows, i).metrics.map((m) => m.score))).toEqual([
       [1, 2],
       [1.75, 1],
       [1.75, 1],
       [3.25, 3],
       [4, 4],
     ]);
-    expect(codes.map((_, i) => row(rows, i).averageScore)).toEqual([1.5, 1.38, 1.38, 3.13, 4]);
-    expect(codes.map((_, i) => row(rows, i).provisionalSegment)).toEqual([1, 1, 1, 3, 4]);
-    expect(codes.map((_, i) => row(rows, i).segment)).toEqual([3, 1, 1, 3, 4]);
+    expect(codes.slice(0, 5).map((_, i) => row(rows, i).averageScore)).toEqual([1.5, 1.38, 1.38, 3.13, 4]);
+    expect(codes.slice(0, 5).map((_, i) => row(rows, i).provisionalSegment)).toEqual([1, 1, 1, 3, 4]);
+    expect(codes.slice(0, 5).map((_, i) => row(rows, i).segment)).toEqual([3, 1, 1, 3, 4]);
     expect(row(rows, 0).overridesApplied).toEqual(['In deficit: no better than 3']);
     expect(row(rows, 3).overridesApplied).toEqual([]);
     expect(row(rows, 3).conditions).toEqual(['In deficit']);
@@ -62,10 +66,29 @@ describe('oversight segmentation', () => {
       { key: 'access', label: 'Access', score: 1 },
       { key: 'finance', label: 'Finance', score: 2 },
     ]);
-    // League: by segment, then average score (T2 and T3 tie on both).
-    expect(codes.map((_, i) => row(rows, i).leaguePosition)).toEqual([3, 1, 2, 4, 5]);
-    expect(row(rows, 0).peerGroup).toBe('acute');
-    expect(result.summary.bySegment).toEqual({ '1': 2, '3': 2, '4': 1 });
+    // League: by segment, then average score; T2 and T3 tie on both, so share first place.
+    expect(codes.slice(0, 5).map((_, i) => row(rows, i).leaguePosition)).toEqual([3, 1, 1, 4, 5]);
+    expect(row(rows, 0).peerGroup).toBe('Acute trusts');
+    expect(result.summary.bySegment).toEqual({ '1': 4, '3': 2, '4': 1 });
+  });
+
+  it('scores mental health and community trusts together, and does not segment a trust of unknown type', async () => {
+    const result = await getSegmentation(handle.db, { methodologyCode: 'test-thresholds', today });
+    const [mentalHealth, community, unknown] = [5, 6, 7].map((i) => row(result.rows, i));
+    expect(mentalHealth).toMatchObject({
+      peerGroup: 'Mental health and community trusts',
+      leagueOf: 2,
+      segment: 1,
+    });
+    expect(community).toMatchObject({
+      peerGroup: 'Mental health and community trusts',
+      leagueOf: 2,
+      segment: 1,
+    });
+    // Both meet breakeven (1.00); A&E is not scored for trusts without it.
+    expect(mentalHealth?.metrics.map((m) => m.score)).toEqual([null, 1]);
+    expect(unknown).toMatchObject({ segment: null, peerGroup: 'Type of trust not known' });
+    expect(unknown?.notSegmented).toContain('Record the trust');
   });
 
   it('names the drivers — the metrics pulling the score down most — with their SPC icons', async () => {
@@ -121,8 +144,8 @@ describe('oversight segmentation', () => {
       period: '2025-04-01',
       today,
     });
-    expect(codes.map((_, i) => row(result.rows, i).provisionalSegment)).toEqual([3, 1, 1, 4, 4]);
-    expect(codes.map((_, i) => row(result.rows, i).segment)).toEqual([3, 1, 1, 4, 4]);
+    expect(codes.slice(0, 5).map((_, i) => row(result.rows, i).provisionalSegment)).toEqual([3, 1, 1, 4, 4]);
+    expect(codes.slice(0, 5).map((_, i) => row(result.rows, i).segment)).toEqual([3, 1, 1, 4, 4]);
   });
 
   it('segments ICBs among ICBs from their members’ figures', async () => {
@@ -259,5 +282,55 @@ describe('oversight segmentation', () => {
       computedSegment: 1,
       judgement: { recordedBy: 'Regional Director <rd@example.nhs.uk>' },
     });
+  });
+
+  it('shows judgement reasons and authors only to those who may read the organisation, and keeps them to their quarter', async () => {
+    const forPublic = await getSegmentation(handle.db, {
+      methodologyCode: 'test-thresholds',
+      period: '2025-04-01',
+      today,
+    });
+    expect(row(forPublic.rows, 4).judgement).toMatchObject({ segment: 5, reason: null, recordedBy: null });
+    const forOperator = await getSegmentation(handle.db, {
+      methodologyCode: 'test-thresholds',
+      period: '2025-04-01',
+      today,
+      viewer: null,
+    });
+    expect(row(forOperator.rows, 4).judgement?.reason).toBe('Provider Improvement Programme entry agreed.');
+    const quarterBefore = await getSegmentation(handle.db, {
+      methodologyCode: 'test-thresholds',
+      period: '2025-01-01',
+      today,
+      viewer: null,
+    });
+    expect(row(quarterBefore.rows, 4)).toMatchObject({ judgement: null, segment: 4 });
+  });
+
+  it('lets segment 5 lapse when corrected figures take the trust out of segment 4', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oversight-lapse-'));
+    const path = join(dir, 'correction.csv');
+    const t5 = codes[4] ?? '';
+    writeFileSync(
+      path,
+      `period,org_code,data_item,value\n${['2025-04-01', '2025-05-01', '2025-06-01'].map((m) => `${m},${t5},ae_breaches_4h_all,10`).join('\n')}\n`,
+    );
+    await importStatisticsFile(handle, 'observations', path);
+    const result = await getSegmentation(handle.db, {
+      methodologyCode: 'test-thresholds',
+      period: '2025-04-01',
+      today,
+      viewer: null,
+    });
+    // A&E 99 % is now the best (1.00); breakeven still failed worst (4.00): 2.50 → 2, in deficit → 3.
+    expect(row(result.rows, 4)).toMatchObject({
+      averageScore: 2.5,
+      computedSegment: 3,
+      segment: 3,
+      judgement: { segment: 5, lapsed: true },
+    });
+    expect(row(result.rows, 4).change?.reasons).toContain(
+      'The regional judgement of segment 5 has lapsed: the method now places it in segment 3.',
+    );
   });
 });

@@ -6,15 +6,18 @@ import {
   insertMethodologyVersion,
   insertSegmentJudgement,
   listMethodologyVersions,
+  listRestructuredOrganisationIds,
   listRollupsForAggregates,
   listSegmentJudgements,
+  lockOrganisationForJudgement,
   type AggregateRollupRow,
   type SegmentJudgementRow,
 } from '../db/oversight.repository.js';
 import type { Principal } from '../domain/access.js';
 import type { Actor } from '../domain/audit.js';
-import { AppError, conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
-import { addDays, type IsoDate } from '../domain/iso-date.js';
+import { conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
+import { addDays, todayIsoDate, type IsoDate } from '../domain/iso-date.js';
+import { nationalBody } from '../domain/nhs-england-structure.js';
 import { itemsOf, metricValue, targetsFor, versionFor } from '../domain/metric.js';
 import { shippedMethodologies } from '../domain/oversight-methodologies.js';
 import {
@@ -29,15 +32,20 @@ import {
   finalSegment,
   isConcern,
   leaguePositions,
+  meets,
   provisionalSegments,
+  round2,
   scoreDrivers,
   scoreMetric,
 } from '../stats/segmentation.js';
 import type { AssuranceIcon, VariationIcon } from '../stats/spc.js';
-import { authorise } from './access.service.js';
+import { authorise, isAllowed } from './access.service.js';
 import { refreshRollupCache } from './dashboard.service.js';
 import { getMetricCatalogue, type MetricCatalogue, type MetricRecord } from './metric-catalogue.service.js';
-import { analyseSeries, resolveSpcSettings, type SeriesPoint } from './spc.service.js';
+import { analyseSeries, formatMetricValue, resolveSpcSettings, type SeriesPoint } from './spc.service.js';
+
+/** Months of each driver's series given to SPC: two years to the quarter's end. */
+const spcMonths = 24;
 
 /**
  * Oversight segmentation: every trust (and, where the methodology says so, every ICB) scored on the
@@ -56,11 +64,11 @@ export interface MethodologyVersion {
   recordedBy: string;
 }
 
-function parseStored(code: string, version: number, definition: unknown): Methodology {
-  const parsed = methodologySchema.safeParse(definition);
-  if (!parsed.success)
-    throw new Error(`Stored methodology ${code} v${version} no longer parses: ${parsed.error.message}`);
-  return parsed.data;
+function parseStored(row: { code: string; version: number; definition: unknown }): Methodology | string {
+  const parsed = methodologySchema.safeParse(row.definition);
+  return parsed.success
+    ? parsed.data
+    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 }
 
 /** Writes the shipped methodologies the database does not have yet; stored versions are never changed. */
@@ -81,30 +89,53 @@ export async function ensureMethodologies(ex: Executor): Promise<{ added: number
   return { added };
 }
 
+/** Every stored version that still validates (one that does not is refused when asked for by name). */
 export async function listMethodologies(ex: Executor): Promise<MethodologyVersion[]> {
   const rows = await listMethodologyVersions(ex);
-  return rows.map((row) => ({
-    methodology: parseStored(row.code, row.version, row.definition),
-    recordedAt: row.recordedAt.toISOString(),
-    recordedBy: row.recordedBy,
-  }));
+  return rows.flatMap((row) => {
+    const methodology = parseStored(row);
+    return typeof methodology === 'string'
+      ? []
+      : [{ methodology, recordedAt: row.recordedAt.toISOString(), recordedBy: row.recordedBy }];
+  });
 }
 
-/** A methodology's latest version, or the one asked for. */
-export async function getMethodology(ex: Executor, code: string, version?: number): Promise<Methodology> {
-  const all = (await listMethodologies(ex)).map((v) => v.methodology);
-  const versions = all.filter((m) => m.code === code);
-  if (versions.length === 0)
+/**
+ * A methodology version: the one asked for; else the one in force in the quarter starting `quarterStart`
+ * (the latest whose first quarter is on or before it, or the first version for earlier quarters); else the
+ * latest.
+ */
+export async function getMethodology(
+  ex: Executor,
+  code: string,
+  version?: number,
+  quarterStart?: IsoDate,
+): Promise<Methodology> {
+  const rows = await listMethodologyVersions(ex);
+  const ofCode = rows.filter((row) => row.code === code);
+  if (ofCode.length === 0)
     throw notFound(
-      `There is no oversight methodology ${code}. There are: ${[...new Set(all.map((m) => m.code))].join(', ')}.`,
+      `There is no oversight methodology ${code}. There are: ${[...new Set(rows.map((r) => r.code))].join(', ')}. See "oversight methodology list".`,
     );
-  const found =
-    version === undefined ? versions[versions.length - 1] : versions.find((m) => m.version === version);
-  if (!found)
+  const chosen =
+    version !== undefined
+      ? ofCode.find((row) => row.version === version)
+      : quarterStart !== undefined
+        ? ([...ofCode].reverse().find((row) => {
+            const parsed = parseStored(row);
+            return typeof parsed !== 'string' && parsed.effectiveFrom <= quarterStart;
+          }) ?? ofCode[0])
+        : ofCode[ofCode.length - 1];
+  if (!chosen)
     throw notFound(
-      `Methodology ${code} has no version ${version}; it has ${versions.map((m) => m.version).join(', ')}.`,
+      `Methodology ${code} has no version ${version}; it has ${ofCode.map((row) => row.version).join(', ')}.`,
     );
-  return found;
+  const parsed = parseStored(chosen);
+  if (typeof parsed === 'string')
+    throw conflict(
+      `Stored methodology ${code} version ${chosen.version} no longer validates (${parsed}). Add a corrected version with "oversight methodology add".`,
+    );
+  return parsed;
 }
 
 function problemsOf(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): Problem[] {
@@ -176,7 +207,6 @@ export async function addMethodologyVersion(db: Db, actor: Actor, input: unknown
     return methodology;
   });
 }
-
 // ---------------------------------------------------------------------------------------------------
 // Segmentation
 
@@ -191,6 +221,8 @@ export interface ScoredMetric {
   /** Months of the quarter with a figure. */
   months: number;
   score: number | null;
+  /** Why a value is not scored (fewer months than the quarter has), when it is not. */
+  note: string | null;
 }
 
 export interface SegmentDriver {
@@ -209,9 +241,12 @@ export interface SegmentDriver {
 
 export interface SegmentJudgement {
   segment: number;
-  reason: string;
-  recordedBy: string;
+  /** Null for callers who may not read the organisation's unpublished records. */
+  reason: string | null;
+  recordedBy: string | null;
   recordedAt: string;
+  /** A segment-5 judgement on an organisation no longer computed in segment 4: shown, not applied. */
+  lapsed: boolean;
 }
 
 export interface SegmentChange {
@@ -219,7 +254,7 @@ export interface SegmentChange {
   previousAverage: number | null;
   averageChange: number | null;
   significant: boolean;
-  direction: 'better' | 'worse' | 'same' | 'new' | 'none';
+  direction: 'better' | 'worse' | 'same' | 'new' | 'none' | 'not-comparable';
   reasons: string[];
 }
 
@@ -247,6 +282,8 @@ export interface SegmentRow {
   leagueOf: number;
   drivers: SegmentDriver[];
   change: SegmentChange | null;
+  /** A merger, absorption or split touched it in this or the previous quarter. */
+  restructured: boolean;
   /** Why there is no segment, when there is none. */
   notSegmented: string | null;
 }
@@ -254,25 +291,32 @@ export interface SegmentRow {
 export interface Segmentation {
   methodology: Pick<
     Methodology,
-    'code' | 'version' | 'name' | 'summary' | 'source' | 'segmentRule' | 'significantChange'
+    'code' | 'version' | 'name' | 'summary' | 'source' | 'segmentRule' | 'significantChange' | 'effectiveFrom'
   > & {
     domains: Methodology['domains'];
     metrics: Array<MethodologyMetric & { name: string; unit: string }>;
     overrides: Methodology['overrides'];
     segmentLabels: Record<string, string>;
     judgementSegments: number[];
+    segment5Requires: number | null;
   };
   level: SegmentLevel;
   period: { start: IsoDate; label: string; months: number };
   previousPeriod: { start: IsoDate; label: string };
+  /** The latest complete quarter with figures: where the quarter picker starts. */
+  latestPeriod: { start: IsoDate; label: string };
+  /** Set when the quarter is before the methodology version's first quarter. */
+  periodNote: string | null;
   rows: SegmentRow[];
-  summary: {
-    bySegment: Record<string, number>;
-    notSegmented: number;
-    meanAverageScore: number | null;
-    changedSegment: number;
-    significantChanges: number;
-  };
+  summary: SegmentSummary;
+}
+
+export interface SegmentSummary {
+  bySegment: Record<string, number>;
+  notSegmented: number;
+  meanAverageScore: number | null;
+  changedSegment: number;
+  significantChanges: number;
 }
 
 export interface SegmentationRequest {
@@ -283,6 +327,10 @@ export interface SegmentationRequest {
   period?: IsoDate;
   until?: IsoDate;
   today: IsoDate;
+  /** Who is reading: judgement reasons and authors only for those who may read the organisation's unpublished records; null for the command-line operator. */
+  viewer?: Principal | null;
+  /** Compute drivers (and their SPC) only for these organisations; all when absent. */
+  driversFor?: readonly string[];
 }
 
 interface Organisation {
@@ -295,9 +343,31 @@ interface Organisation {
   regionCode: string | null;
 }
 
-const sectorLabel = (sector: string | null) => (sector ? sector : 'other or unknown type');
-const round2 = (value: number) => Math.round(value * 100) / 100;
-const spcMonths = 24;
+/** Counts and mean score of a set of rows, for a segmentation and for each area of the system view. */
+export function summariseSegments(rows: readonly SegmentRow[]): SegmentSummary {
+  const bySegment: Record<string, number> = {};
+  for (const row of rows)
+    if (row.segment !== null) bySegment[String(row.segment)] = (bySegment[String(row.segment)] ?? 0) + 1;
+  const averages = rows.flatMap((row) => (row.averageScore === null ? [] : [row.averageScore]));
+  return {
+    bySegment,
+    notSegmented: rows.filter((row) => row.segment === null).length,
+    meanAverageScore:
+      averages.length === 0 ? null : round2(averages.reduce((a, b) => a + b, 0) / averages.length),
+    changedSegment: rows.filter(
+      (row) => row.change?.direction === 'better' || row.change?.direction === 'worse',
+    ).length,
+    significantChanges: rows.filter((row) => row.change?.significant).length,
+  };
+}
+
+/** The last quarter whose final month is on or before `month`: a quarter counts once its last month has figures. */
+export function lastCompleteQuarter(month: IsoDate): Period {
+  const quarter = periodContaining('quarter', month);
+  return periodContaining('month', month).start === addMonths(quarter.start, 2)
+    ? quarter
+    : periodContaining('quarter', addMonths(quarter.start, -1));
+}
 
 async function organisationsAt(ex: Executor, level: SegmentLevel, date: IsoDate): Promise<Organisation[]> {
   const all = await listOrganisationsAt(ex, date);
@@ -330,19 +400,30 @@ function metricsOf(methodology: Methodology, catalogue: MetricCatalogue) {
   return codes.map((code) => {
     const metric = catalogue.metricByCode.get(code);
     if (!metric)
-      throw notFound(`Methodology ${methodology.code} names metric ${code}, which is not in the catalogue.`);
+      throw conflict(
+        `${methodology.name} (version ${methodology.version}) names metric ${code}, which the metric catalogue no longer has. Add a version of the methodology without it ("oversight methodology add").`,
+      );
     return metric;
   });
 }
 
-/** Quarterly values: numerators and denominators summed over the quarter's reported months. */
+interface QuarterValue {
+  value: number | null;
+  months: number;
+}
+
+/**
+ * Quarterly values: numerators and denominators summed over the quarter's reported months (ratios of
+ * sums). `monthsWithFigures` is, per metric, how many of the quarter's months anyone has figures for.
+ */
 function quarterValues(
   rows: readonly AggregateRollupRow[],
   metrics: readonly MetricRecord[],
   quarter: Period,
-): Map<string, { value: number | null; months: number }> {
+): { values: Map<string, QuarterValue>; monthsWithFigures: Map<number, number> } {
   const end = addMonths(quarter.start, 3);
   const sums = new Map<string, { numerator: number; denominator: number; months: number }>();
+  const monthSets = new Map<number, Set<IsoDate>>();
   for (const row of rows) {
     if (row.periodStart < quarter.start || row.periodStart >= end) continue;
     const key = `${row.aggregateId}|${row.metricId}`;
@@ -351,8 +432,9 @@ function quarterValues(
     sum.denominator += row.denominator ?? 0;
     sum.months += 1;
     sums.set(key, sum);
+    monthSets.set(row.metricId, (monthSets.get(row.metricId) ?? new Set()).add(row.periodStart));
   }
-  const values = new Map<string, { value: number | null; months: number }>();
+  const values = new Map<string, QuarterValue>();
   const byId = new Map(metrics.map((m) => [m.id, m]));
   for (const [key, sum] of sums) {
     const metric = byId.get(Number(key.split('|')[1]));
@@ -367,33 +449,18 @@ function quarterValues(
       months: sum.months,
     });
   }
-  return values;
-}
-
-function holds(value: number, operator: '>=' | '<=' | '>' | '<', threshold: number): boolean {
-  return operator === '>='
-    ? value >= threshold
-    : operator === '<='
-      ? value <= threshold
-      : operator === '>'
-        ? value > threshold
-        : value < threshold;
+  return {
+    values,
+    monthsWithFigures: new Map([...monthSets].map(([id, months]) => [id, months.size])),
+  };
 }
 
 /** The latest judgement per organisation (a withdrawal leaves none). */
-function standingJudgements(rows: readonly SegmentJudgementRow[]): Map<number, SegmentJudgement> {
+function standingJudgements(rows: readonly SegmentJudgementRow[]): Map<number, SegmentJudgementRow> {
   const latest = new Map<number, SegmentJudgementRow>();
   for (const row of rows) latest.set(row.organisationId, row);
-  const standing = new Map<number, SegmentJudgement>();
-  for (const [id, row] of latest)
-    if (row.segment !== null)
-      standing.set(id, {
-        segment: row.segment,
-        reason: row.reason,
-        recordedBy: row.recordedBy,
-        recordedAt: row.recordedAt.toISOString(),
-      });
-  return standing;
+  for (const [id, row] of latest) if (row.segment === null) latest.delete(id);
+  return latest;
 }
 
 /** One quarter's scores and segments, without drivers or change. */
@@ -401,30 +468,67 @@ function segmentQuarter(
   methodology: Methodology,
   organisations: readonly Organisation[],
   metricByCode: ReadonlyMap<string, MetricRecord>,
-  values: ReadonlyMap<string, { value: number | null; months: number }>,
-  judgements: ReadonlyMap<number, SegmentJudgement>,
+  quarter: ReturnType<typeof quarterValues>,
+  judgements: ReadonlyMap<number, SegmentJudgementRow>,
   level: SegmentLevel,
 ): SegmentRow[] {
   const groups = new Map<string, Organisation[]>();
+  const ungrouped: Organisation[] = [];
   for (const o of organisations) {
     const group =
       level === 'icb'
         ? 'All ICBs'
-        : methodology.peerGrouping === 'sector'
-          ? sectorLabel(o.sector)
-          : 'All trusts';
-    groups.set(group, [...(groups.get(group) ?? []), o]);
+        : methodology.peerGrouping === 'all'
+          ? 'All trusts'
+          : o.sector
+            ? methodology.sectorGroups[o.sector as keyof Methodology['sectorGroups']]
+            : undefined;
+    if (group === undefined) ungrouped.push(o);
+    else groups.set(group, [...(groups.get(group) ?? []), o]);
   }
   const weights = methodology.metrics.map((m) => m.weight);
-  const valueOf = (o: Organisation, code: string) => {
+  // A value over fewer months than the quarter has is not comparable with the others: it is not scored.
+  const valueOf = (o: Organisation, code: string): (QuarterValue & { note: string | null }) | undefined => {
     const metric = metricByCode.get(code);
-    return metric ? values.get(`${o.id}|${metric.id}`) : undefined;
+    const found = metric ? quarter.values.get(`${o.id}|${metric.id}`) : undefined;
+    if (!metric || !found) return undefined;
+    const expected = quarter.monthsWithFigures.get(metric.id) ?? 0;
+    return found.months < expected
+      ? {
+          ...found,
+          note: `Figures for ${found.months} of the quarter's ${expected} months: not scored.`,
+        }
+      : { ...found, note: null };
   };
+  const scorable = (v: ReturnType<typeof valueOf>) => (v && v.note === null ? v.value : null);
   const rows: SegmentRow[] = [];
+  const describeMetrics = (o: Organisation, scores: Array<number | null>): ScoredMetric[] =>
+    methodology.metrics.map((m, i) => {
+      const metric = metricByCode.get(m.metric);
+      const v = valueOf(o, m.metric);
+      return {
+        code: m.metric,
+        name: metric?.name ?? m.metric,
+        unit: metric?.unit ?? '',
+        domain: m.domain,
+        standsFor: m.standsFor,
+        weight: m.weight,
+        value: v?.value ?? null,
+        months: v?.months ?? 0,
+        score: scores[i] ?? null,
+        note: v?.note ?? null,
+      };
+    });
+  for (const o of ungrouped)
+    rows.push(
+      emptyRow(o, 'Type of trust not known', describeMetrics(o, []), methodology, [
+        `The type of trust is not known (${o.sector ?? 'no sector recorded'}), so there are no peers to score it among. Record the trust's sector.`,
+      ]),
+    );
   for (const [group, members] of groups) {
     const scoresByMetric = methodology.metrics.map((m) =>
       scoreMetric(
-        members.map((o) => valueOf(o, m.metric)?.value ?? null),
+        members.map((o) => scorable(valueOf(o, m.metric)) ?? null),
         m.scoring,
       ),
     );
@@ -434,25 +538,26 @@ function segmentQuarter(
       const average = scored >= methodology.minimumMetrics ? averageScore(scores, weights) : null;
       return { o, scores, scored, average };
     });
+    const rule = methodology.segmentRule;
     const provisional =
-      methodology.segmentRule.kind === 'concerns'
-        ? perOrg.map(({ scores, average }) => {
-            if (average === null) return null;
-            const rule = methodology.segmentRule;
-            const concern = methodology.metrics.some(
-              (m, i) =>
-                rule.kind === 'concerns' && isConcern(scores[i] ?? null, m.scoring, rule.concernAtScore),
-            );
-            return concern ? 2 : 1;
-          })
+      rule.kind === 'concerns'
+        ? perOrg.map(({ scores, average }) =>
+            average === null
+              ? null
+              : methodology.metrics.some((m, i) =>
+                    isConcern(scores[i] ?? null, m.scoring, rule.concernAtScore),
+                  )
+                ? 2
+                : 1,
+          )
         : provisionalSegments(
             perOrg.map((p) => p.average),
-            methodology.segmentRule,
+            rule,
           );
     const decided = perOrg.map(({ o, scores, scored, average }, k) => {
       const conditions = methodology.conditions.filter((c) => {
         const value = valueOf(o, c.metric)?.value;
-        return value !== undefined && value !== null && holds(value, c.operator, c.value);
+        return value !== undefined && value !== null && meets(value, c.operator, c.value);
       });
       const decision = finalSegment(
         provisional[k] ?? null,
@@ -460,23 +565,22 @@ function segmentQuarter(
         methodology.overrides,
         false,
       );
-      const judgement = average === null ? null : (judgements.get(o.id) ?? null);
-      const segment = judgement?.segment ?? decision.final;
-      const metrics: ScoredMetric[] = methodology.metrics.map((m, i) => {
-        const metric = metricByCode.get(m.metric);
-        const v = valueOf(o, m.metric);
-        return {
-          code: m.metric,
-          name: metric?.name ?? m.metric,
-          unit: metric?.unit ?? '',
-          domain: m.domain,
-          standsFor: m.standsFor,
-          weight: m.weight,
-          value: v?.value ?? null,
-          months: v?.months ?? 0,
-          score: scores[i] ?? null,
-        };
-      });
+      const stored = average === null ? undefined : judgements.get(o.id);
+      // Segment 5 stands only while the method still places the organisation where it requires.
+      const lapsed =
+        stored?.segment === 5 &&
+        methodology.judgement.segment5Requires !== null &&
+        decision.final !== methodology.judgement.segment5Requires;
+      const judgement: SegmentJudgement | null = stored
+        ? {
+            segment: stored.segment ?? 0,
+            reason: stored.reason,
+            recordedBy: stored.recordedBy,
+            recordedAt: stored.recordedAt.toISOString(),
+            lapsed,
+          }
+        : null;
+      const segment = judgement && !lapsed ? judgement.segment : decision.final;
       return {
         odsCode: o.odsCode,
         name: o.name,
@@ -484,16 +588,17 @@ function segmentQuarter(
         peerGroup: group,
         icbCode: o.icbCode,
         regionCode: o.regionCode,
-        metrics,
+        metrics: describeMetrics(o, scores),
         scoredMetrics: scored,
         averageScore: average,
-        domainScores: methodology.domains.map((d) => {
-          const inDomain = methodology.metrics.map((m, i) =>
-            m.domain === d.key ? (scores[i] ?? null) : null,
-          );
-          const domainWeights = methodology.metrics.map((m) => (m.domain === d.key ? m.weight : 0));
-          return { key: d.key, label: d.label, score: averageScore(inDomain, domainWeights) };
-        }),
+        domainScores: methodology.domains.map((d) => ({
+          key: d.key,
+          label: d.label,
+          score: averageScore(
+            methodology.metrics.map((m, i) => (m.domain === d.key ? (scores[i] ?? null) : null)),
+            methodology.metrics.map((m) => (m.domain === d.key ? m.weight : 0)),
+          ),
+        })),
         provisionalSegment: decision.provisional,
         conditions: conditions.map((c) => c.label),
         overridesApplied: decision.applied.map(
@@ -507,6 +612,7 @@ function segmentQuarter(
         leagueOf: 0,
         drivers: [],
         change: null,
+        restructured: false,
         notSegmented:
           average !== null
             ? null
@@ -531,12 +637,57 @@ function segmentQuarter(
   );
 }
 
+function emptyRow(
+  o: Organisation,
+  peerGroup: string,
+  metrics: ScoredMetric[],
+  methodology: Methodology,
+  why: string[],
+): SegmentRow {
+  return {
+    odsCode: o.odsCode,
+    name: o.name,
+    kind: o.kind,
+    peerGroup,
+    icbCode: o.icbCode,
+    regionCode: o.regionCode,
+    metrics,
+    scoredMetrics: 0,
+    averageScore: null,
+    domainScores: methodology.domains.map((d) => ({ key: d.key, label: d.label, score: null })),
+    provisionalSegment: null,
+    conditions: [],
+    overridesApplied: [],
+    computedSegment: null,
+    judgement: null,
+    segment: null,
+    segmentLabel: null,
+    leaguePosition: null,
+    leagueOf: 0,
+    drivers: [],
+    change: null,
+    restructured: false,
+    notSegmented: why.join(' '),
+  };
+}
+
 function explainChange(
   methodology: Methodology,
   now: SegmentRow,
   before: SegmentRow | undefined,
-  format: (value: number, unit: string) => string,
 ): SegmentChange {
+  if (now.restructured && now.segment !== null) {
+    return {
+      previousSegment: before?.segment ?? null,
+      previousAverage: before?.averageScore ?? null,
+      averageChange: null,
+      significant: false,
+      direction: 'not-comparable',
+      reasons: [
+        'A merger, absorption or split in this or the previous quarter changed what the figures cover: the quarters are not like for like.',
+      ],
+    };
+  }
   if (!before || before.averageScore === null) {
     return {
       previousSegment: null,
@@ -556,9 +707,15 @@ function explainChange(
     if (!before.overridesApplied.includes(label)) reasons.push(`Override now applies: ${label}.`);
   for (const label of before.overridesApplied)
     if (!now.overridesApplied.includes(label)) reasons.push(`Override no longer applies: ${label}.`);
-  if (now.judgement && now.judgement.segment !== before.judgement?.segment)
-    reasons.push(`Regional judgement (segment ${now.judgement.segment}): ${now.judgement.reason}`);
-  if (!now.judgement && before.judgement)
+  const standing = (row: SegmentRow) => (row.judgement && !row.judgement.lapsed ? row.judgement : null);
+  const judged = standing(now);
+  if (judged && judged.segment !== standing(before)?.segment)
+    reasons.push(`Regional judgement: segment ${judged.segment}.`);
+  if (now.judgement?.lapsed)
+    reasons.push(
+      `The regional judgement of segment ${now.judgement.segment} has lapsed: the method now places it in segment ${now.computedSegment}.`,
+    );
+  if (!now.judgement && standing(before))
     reasons.push('The previous quarter’s regional judgement does not carry over.');
   if (averageChange !== null && averageChange !== 0) {
     const word = averageChange < 0 ? 'improved' : 'worsened';
@@ -593,7 +750,7 @@ function explainChange(
     .slice(0, 2);
   for (const { m, was } of movers)
     reasons.push(
-      `${m.name}: score ${was?.score?.toFixed(2)} to ${m.score?.toFixed(2)}${m.value !== null && was?.value !== null && was?.value !== undefined ? ` (${format(was.value, m.unit)} to ${format(m.value, m.unit)})` : ''}.`,
+      `${m.name}: score ${was?.score?.toFixed(2)} to ${m.score?.toFixed(2)}${m.value !== null && was?.value !== null && was?.value !== undefined ? ` (${formatMetricValue(was.value, m.unit)} to ${formatMetricValue(m.value, m.unit)})` : ''}.`,
     );
   const direction =
     now.segment === null
@@ -615,49 +772,85 @@ function explainChange(
   };
 }
 
-const formatValue = (value: number, unit: string) =>
-  unit === '%' ? `${value.toFixed(1)}%` : value.toLocaleString('en-GB', { maximumFractionDigits: 1 });
-
-/** The quarter asked for, or the latest complete quarter with figures for the methodology's metrics. */
-async function chooseQuarter(
+/**
+ * The latest complete quarter for the methodology: each scored metric's latest month, the earliest of those
+ * (a quarter is scored once every metric with figures has its last month), on or before `until`.
+ */
+async function latestCompleteQuarter(
   ex: Executor,
-  metrics: readonly MetricRecord[],
+  methodology: Methodology,
   catalogue: MetricCatalogue,
-  request: SegmentationRequest,
+  until: IsoDate,
 ): Promise<Period> {
-  if (request.period) return periodContaining('quarter', request.period);
-  const itemIds = metrics.flatMap((metric) =>
-    metric.versions.flatMap((v) =>
+  const latest: IsoDate[] = [];
+  for (const m of methodology.metrics) {
+    const metric = catalogue.metricByCode.get(m.metric);
+    if (!metric) continue;
+    const itemIds = metric.versions.flatMap((v) =>
       itemsOf(v.definition).flatMap((code) => catalogue.itemByCode.get(code)?.id ?? []),
-    ),
-  );
-  const latest = (await latestPeriodForItems(ex, itemIds)) ?? request.until ?? request.today;
-  const last = request.until && request.until < latest ? request.until : latest;
-  const quarter = periodContaining('quarter', last);
-  // A quarter counts once its last month has figures; otherwise the one before it.
-  return periodContaining('month', last).start === addMonths(quarter.start, 2)
-    ? quarter
-    : periodContaining('quarter', addMonths(quarter.start, -1));
+    );
+    const month = await latestPeriodForItems(ex, itemIds);
+    if (month) latest.push(month);
+  }
+  const earliest = latest.sort()[0] ?? until;
+  return lastCompleteQuarter(earliest < until ? earliest : until);
+}
+
+/** Judgement reasons and authors for those who may read the organisation's unpublished records. */
+async function redactJudgements(
+  ex: Executor,
+  rows: readonly SegmentRow[],
+  organisationIds: ReadonlyMap<string, number>,
+  viewer: Principal,
+  date: IsoDate,
+): Promise<void> {
+  for (const row of rows) {
+    if (!row.judgement) continue;
+    const organisationId = organisationIds.get(row.odsCode);
+    const allowed =
+      viewer.kind !== 'public' &&
+      organisationId !== undefined &&
+      (await isAllowed(ex, viewer, 'read', {
+        organisationId,
+        date,
+        published: false,
+        statutoryFunction: null,
+        template: null,
+      }));
+    if (!allowed) row.judgement = { ...row.judgement, reason: null, recordedBy: null };
+  }
 }
 
 export async function getSegmentation(db: Db, request: SegmentationRequest): Promise<Segmentation> {
   await refreshRollupCache(db, { wait: false });
-  const methodology = await getMethodology(db, request.methodologyCode, request.version);
+  const latestVersion = await getMethodology(db, request.methodologyCode, request.version);
   const level = request.level ?? 'nhs-trust';
-  if (!methodology.levels.includes(level))
+  if (!latestVersion.levels.includes(level))
     throw invalidInput(
-      `${methodology.name} segments ${methodology.levels.map((l) => (l === 'icb' ? 'ICBs' : 'trusts')).join(' and ')}, not ${level === 'icb' ? 'ICBs' : 'trusts'}.`,
-      [{ field: 'level', message: `Choose ${methodology.levels.join(' or ')}.` }],
+      `${latestVersion.name} segments ${latestVersion.levels.map((l) => (l === 'icb' ? 'ICBs' : 'trusts')).join(' and ')}, not ${level === 'icb' ? 'ICBs' : 'trusts'}.`,
+      [{ field: 'level', message: `Choose ${latestVersion.levels.join(' or ')}.` }],
     );
   const catalogue = await getMetricCatalogue(db);
+  const latestQuarter = await latestCompleteQuarter(
+    db,
+    latestVersion,
+    catalogue,
+    request.until ?? request.today,
+  );
+  const quarter = request.period ? periodContaining('quarter', request.period) : latestQuarter;
+  // Without a version asked for, the version in force in the quarter: a new version never rewrites history.
+  const methodology =
+    request.version === undefined
+      ? await getMethodology(db, request.methodologyCode, undefined, quarter.start)
+      : latestVersion;
   const metrics = metricsOf(methodology, catalogue);
   const metricByCode = new Map(metrics.map((m) => [m.code, m]));
-  const quarter = await chooseQuarter(db, metrics, catalogue, request);
   const previous = periodContaining('quarter', addMonths(quarter.start, -3));
   const quarterLast = addDays(addMonths(quarter.start, 3), -1);
-  const [organisations, previousOrganisations] = await Promise.all([
+  const [organisations, previousOrganisations, restructured] = await Promise.all([
     organisationsAt(db, level, quarterLast),
     organisationsAt(db, level, addDays(quarter.start, -1)),
+    listRestructuredOrganisationIds(db, previous.start, addMonths(quarter.start, 3)),
   ]);
   const ids = [...new Set([...organisations, ...previousOrganisations].map((o) => o.id))];
   const seriesFrom = addMonths(quarter.start, 3 - spcMonths);
@@ -671,11 +864,12 @@ export async function getSegmentation(db: Db, request: SegmentationRequest): Pro
   const judgementRows = await listSegmentJudgements(db, methodology.code, [quarter.start, previous.start]);
   const judgementsFor = (start: IsoDate) =>
     standingJudgements(judgementRows.filter((row) => row.periodStart === start));
+  const thisQuarter = quarterValues(rollups, metrics, quarter);
   const current = segmentQuarter(
     methodology,
     organisations,
     metricByCode,
-    quarterValues(rollups, metrics, quarter),
+    thisQuarter,
     judgementsFor(quarter.start),
     level,
   );
@@ -690,21 +884,23 @@ export async function getSegmentation(db: Db, request: SegmentationRequest): Pro
     ).map((row) => [row.odsCode, row]),
   );
 
-  // Drivers, each with the SPC icons of its monthly series to the quarter's end.
+  // Drivers, each with the SPC icons of its monthly series to the quarter's end (the report's settings).
   const settings = resolveSpcSettings({});
   const months = periodsBetween('month', seriesFrom, addMonths(quarter.start, 2));
   const seriesValues = new Map(rollups.map((r) => [`${r.aggregateId}|${r.metricId}|${r.periodStart}`, r]));
   const idByCode = new Map(organisations.map((o) => [o.odsCode, o.id]));
   const weights = methodology.metrics.map((m) => m.weight);
+  const driversFor = request.driversFor ? new Set(request.driversFor) : null;
   for (const row of current) {
-    row.change = explainChange(methodology, row, before.get(row.odsCode), formatValue);
-    if (row.averageScore === null) continue;
     const aggregateId = idByCode.get(row.odsCode);
+    row.restructured = aggregateId !== undefined && restructured.has(aggregateId);
+    row.change = explainChange(methodology, row, before.get(row.odsCode));
+    if (row.averageScore === null || (driversFor && !driversFor.has(row.odsCode))) continue;
     row.drivers = scoreDrivers(
       row.metrics.map((m) => m.score),
       weights,
-      2.5,
-      3,
+      methodology.drivers.fromScore,
+      methodology.drivers.most,
     ).map(({ index, pull }) => {
       const scored = row.metrics[index] as ScoredMetric;
       const metric = metricByCode.get(scored.code) as MetricRecord;
@@ -741,16 +937,10 @@ export async function getSegmentation(db: Db, request: SegmentationRequest): Pro
       };
     });
   }
+  if (request.viewer !== null)
+    await redactJudgements(db, current, idByCode, request.viewer ?? { kind: 'public' }, quarterLast);
 
-  const bySegment: Record<string, number> = {};
-  for (const row of current)
-    if (row.segment !== null) bySegment[String(row.segment)] = (bySegment[String(row.segment)] ?? 0) + 1;
-  const averages = current.flatMap((row) => (row.averageScore === null ? [] : [row.averageScore]));
-  const quarterMonths = new Set(
-    rollups
-      .filter((r) => r.periodStart >= quarter.start && r.periodStart <= addMonths(quarter.start, 2))
-      .map((r) => r.periodStart),
-  ).size;
+  const earliestVersion = (await listMethodologyVersions(db)).find((row) => row.code === methodology.code);
   return {
     methodology: {
       code: methodology.code,
@@ -758,6 +948,7 @@ export async function getSegmentation(db: Db, request: SegmentationRequest): Pro
       name: methodology.name,
       summary: methodology.summary,
       source: methodology.source,
+      effectiveFrom: methodology.effectiveFrom,
       segmentRule: methodology.segmentRule,
       significantChange: methodology.significantChange,
       domains: methodology.domains,
@@ -769,21 +960,22 @@ export async function getSegmentation(db: Db, request: SegmentationRequest): Pro
       overrides: methodology.overrides,
       segmentLabels: methodology.segmentLabels,
       judgementSegments: methodology.judgement.segments,
+      segment5Requires: methodology.judgement.segment5Requires,
     },
     level,
-    period: { start: quarter.start, label: formatPeriod(quarter), months: quarterMonths },
-    previousPeriod: { start: previous.start, label: formatPeriod(previous) },
-    rows: current,
-    summary: {
-      bySegment,
-      notSegmented: current.filter((row) => row.segment === null).length,
-      meanAverageScore:
-        averages.length === 0 ? null : round2(averages.reduce((a, b) => a + b, 0) / averages.length),
-      changedSegment: current.filter(
-        (row) => row.change?.direction === 'better' || row.change?.direction === 'worse',
-      ).length,
-      significantChanges: current.filter((row) => row.change?.significant).length,
+    period: {
+      start: quarter.start,
+      label: formatPeriod(quarter),
+      months: Math.max(0, ...thisQuarter.monthsWithFigures.values()),
     },
+    previousPeriod: { start: previous.start, label: formatPeriod(previous) },
+    latestPeriod: { start: latestQuarter.start, label: formatPeriod(latestQuarter) },
+    periodNote:
+      quarter.start < methodology.effectiveFrom && earliestVersion?.version === methodology.version
+        ? `${methodology.name} is for quarters from ${formatPeriod(periodContaining('quarter', methodology.effectiveFrom))}; ${formatPeriod(quarter)} is scored by it for comparison only.`
+        : null,
+    rows: current,
+    summary: summariseSegments(current),
   };
 }
 
@@ -801,10 +993,11 @@ export interface JudgementRequest {
 }
 
 /**
- * Records a region's judgement on a segment: an override with a reason, segment 5 (only for an
- * organisation the methodology places in segment 4), or a withdrawal. People need the judge action on
- * the organisation (a regional director for their region, a national director); the command line acts
- * as the operator who holds the database. Audited in the same transaction.
+ * Records a region's judgement on a segment: segment 5 (only for an organisation the methodology places in
+ * segment 4), another segment where the methodology lets a region set it, or a withdrawal. People need the
+ * judge action on the organisation as it stood at the quarter's end (a regional director for their region, a
+ * national director); the command line acts as the operator who holds the database. The checks are repeated
+ * inside the transaction that appends the judgement and its audit event, with the organisation locked.
  */
 export async function recordSegmentJudgement(
   db: Db,
@@ -815,17 +1008,19 @@ export async function recordSegmentJudgement(
   const reason = request.reason.trim();
   if (reason.length < 10)
     throw invalidInput('Say why: a judgement needs a reason of at least 10 characters.', [
-      { field: 'reason', message: 'Enter the reason for the judgement.' },
+      { field: 'reason', message: 'Enter the reason for the judgement, in at least 10 characters.' },
     ]);
-  const methodology = await getMethodology(db, request.methodologyCode);
+  const quarter = periodContaining('quarter', request.period);
+  const quarterLast = addDays(addMonths(quarter.start, 3), -1);
+  const methodology = await getMethodology(db, request.methodologyCode, undefined, quarter.start);
   if (request.segment !== null && !methodology.judgement.segments.includes(request.segment))
     throw invalidInput(
-      `${methodology.name} lets a region record segment ${methodology.judgement.segments.join(', ')}, not ${request.segment}.`,
-      [{ field: 'segment', message: `Choose one of ${methodology.judgement.segments.join(', ')}.` }],
+      `${methodology.name} lets a region record segment ${methodology.judgement.segments.join(' or ')}, not ${request.segment}: the other segments are computed.`,
+      [{ field: 'segment', message: `Choose ${methodology.judgement.segments.join(' or ')}.` }],
     );
   const organisation = await findOrganisationByCode(db, request.odsCode);
-  if (!organisation) throw notFound(`No organisation has ODS code ${request.odsCode}.`);
-  const quarter = periodContaining('quarter', request.period);
+  if (!organisation)
+    throw notFound(`No organisation has ODS code ${request.odsCode}. Check the code, or search by name.`);
   if (caller.principal)
     await authorise(
       db,
@@ -833,7 +1028,7 @@ export async function recordSegmentJudgement(
       'judge',
       {
         organisationId: organisation.id,
-        date: quarter.start,
+        date: quarterLast,
         published: false,
         statutoryFunction: null,
         template: null,
@@ -841,27 +1036,31 @@ export async function recordSegmentJudgement(
       `the segment of ${request.odsCode}`,
     );
   // The organisation is a trust or an ICB: find it at whichever level the methodology segments it.
-  let segmentation: Segmentation | null = null;
-  for (const level of methodology.levels) {
-    const candidate = await getSegmentation(db, {
+  const segment = async (level: SegmentLevel) =>
+    getSegmentation(db, {
       methodologyCode: methodology.code,
       level,
       period: quarter.start,
       today,
+      viewer: null,
+      driversFor: [request.odsCode],
     });
+  let segmentation: Segmentation | null = null;
+  for (const level of methodology.levels) {
+    const candidate = await segment(level);
     if (candidate.rows.some((r) => r.odsCode === request.odsCode)) {
       segmentation = candidate;
       break;
     }
   }
-  if (!segmentation)
+  const row = segmentation?.rows.find((r) => r.odsCode === request.odsCode);
+  if (!segmentation || !row)
     throw conflict(
       `${methodology.name} does not segment ${request.odsCode} in ${formatPeriod(quarter)}: it is not a trust${methodology.levels.includes('icb') ? ' or an ICB' : ''} open then.`,
     );
-  const row = segmentation.rows.find((r) => r.odsCode === request.odsCode);
-  if (!row || row.computedSegment === null)
+  if (row.computedSegment === null)
     throw conflict(
-      `${request.odsCode} has no computed segment under ${methodology.name} in ${formatPeriod(quarter)}: ${row?.notSegmented ?? 'it is not segmented by this methodology'}`,
+      `${row.name} has no computed segment in ${formatPeriod(quarter)} (${row.notSegmented ?? 'not segmented'}), so there is nothing to judge.`,
     );
   const requires = methodology.judgement.segment5Requires;
   if (request.segment === 5 && requires !== null && row.computedSegment !== requires)
@@ -870,7 +1069,16 @@ export async function recordSegmentJudgement(
     );
   if (request.segment === null && !row.judgement)
     throw conflict(`There is no judgement on ${row.name} in ${formatPeriod(quarter)} to withdraw.`);
+  const seen = row.judgement ? row.judgement.recordedAt : null;
   await db.transaction().execute(async (trx) => {
+    await lockOrganisationForJudgement(trx, organisation.id);
+    // Someone else may have judged since the checks above: refuse rather than overwrite unseen.
+    const latest = await listSegmentJudgements(trx, methodology.code, [quarter.start]);
+    const standing = standingJudgements(latest).get(organisation.id);
+    if ((standing?.recordedAt.toISOString() ?? null) !== seen)
+      throw conflict(
+        `Another judgement on ${row.name} for ${formatPeriod(quarter)} was recorded meanwhile. Reload the page to see it, then decide again.`,
+      );
     const id = await insertSegmentJudgement(trx, {
       methodologyCode: methodology.code,
       periodStart: quarter.start,
@@ -892,6 +1100,7 @@ export async function recordSegmentJudgement(
         },
         after: {
           methodology: methodology.code,
+          version: methodology.version,
           quarter: quarter.start,
           organisation: request.odsCode,
           segment: request.segment ?? row.computedSegment,
@@ -900,33 +1109,48 @@ export async function recordSegmentJudgement(
       },
     ]);
   });
-  const after = await getSegmentation(db, {
-    methodologyCode: methodology.code,
-    level: segmentation.level,
-    period: quarter.start,
-    today,
-  });
+  const after = await segment(segmentation.level);
   const updated = after.rows.find((r) => r.odsCode === request.odsCode);
-  if (!updated) throw new Error('segment row vanished');
+  if (!updated)
+    throw conflict(`${row.name} is no longer segmented in ${formatPeriod(quarter)}. Reload the page.`);
   return updated;
 }
 
+/** May this person record a judgement on this organisation's segment (for showing the form)? */
+export async function mayJudge(
+  ex: Executor,
+  viewer: Principal | null,
+  organisationId: number,
+  date: IsoDate,
+): Promise<boolean> {
+  if (!viewer || viewer.kind !== 'user') return false;
+  return isAllowed(ex, viewer, 'judge', {
+    organisationId,
+    date,
+    published: false,
+    statutoryFunction: null,
+    template: null,
+  });
+}
+
 /**
- * Who may add a methodology version through the API: people with a national role (the methodology is
- * set nationally). The command line acts as the operator who holds the database.
+ * Who may add a methodology version through the API: the `configure` action on England, which national
+ * directors hold (the methodology is set nationally). The command line acts as the operator.
  */
-export function requireNationalRole(principal: Principal): void {
-  if (principal.kind === 'public')
-    throw new AppError('unauthenticated', 'Sign in to add an oversight methodology.');
-  const national =
-    principal.kind === 'user' &&
-    principal.grants.some(
-      (g) =>
-        g.scopeOrganisationId === null && (g.role === 'national-director' || g.role === 'national-analyst'),
-    );
-  if (!national)
-    throw new AppError(
-      'forbidden',
-      'Only a national director or national analyst can add an oversight methodology: methodologies are set nationally.',
-    );
+export async function authoriseMethodologyChange(ex: Executor, principal: Principal): Promise<void> {
+  const england = await findOrganisationByCode(ex, nationalBody.code);
+  if (!england) throw new Error('the reference structure has no England');
+  await authorise(
+    ex,
+    principal,
+    'configure',
+    {
+      organisationId: england.id,
+      date: todayIsoDate(),
+      published: false,
+      statutoryFunction: null,
+      template: null,
+    },
+    'the oversight methodologies',
+  );
 }

@@ -1,5 +1,10 @@
 import type { Db } from '../db/database.js';
-import { findLatestVersion, findOrganisationByCode } from '../db/organisation.repository.js';
+import {
+  findLatestVersion,
+  findOrganisationByCode,
+  listOrganisationsAt,
+} from '../db/organisation.repository.js';
+import type { Principal } from '../domain/access.js';
 import { addDays, type IsoDate } from '../domain/iso-date.js';
 import { addMonths } from '../domain/period.js';
 import type { AssuranceIcon, VariationIcon } from '../stats/spc.js';
@@ -8,6 +13,8 @@ import { getPerformanceReport } from './performance-report.service.js';
 import {
   getMethodology,
   getSegmentation,
+  mayJudge,
+  summariseSegments,
   type Segmentation,
   type SegmentRow,
 } from './segmentation.service.js';
@@ -48,9 +55,13 @@ export interface SystemOversight {
   methodology: Segmentation['methodology'];
   period: Segmentation['period'];
   previousPeriod: Segmentation['previousPeriod'];
+  latestPeriod: Segmentation['latestPeriod'];
+  periodNote: string | null;
   /** The area's own segment, when the methodology segments it. */
   own: SegmentRow | null;
-  /** The area's measures that have a target this quarter, with SPC icons: its own objectives. */
+  /** Whether the viewer may record a judgement on the area's own segment. */
+  mayJudge: boolean;
+  /** The area's measures that have a target, with SPC icons, to the quarter's end: its own objectives. */
   objectives: Objective[];
   /** The areas one level down (a region's ICBs, England's regions); empty for an ICB. */
   areas: AreaSummary[];
@@ -58,30 +69,23 @@ export interface SystemOversight {
   trusts: SegmentRow[];
 }
 
-const round2 = (value: number) => Math.round(value * 100) / 100;
-
 function summarise(odsCode: string, name: string, own: SegmentRow | null, trusts: SegmentRow[]): AreaSummary {
-  const bySegment: Record<string, number> = {};
   const drivers = new Map<string, { name: string; trusts: number }>();
-  for (const trust of trusts) {
-    if (trust.segment !== null)
-      bySegment[String(trust.segment)] = (bySegment[String(trust.segment)] ?? 0) + 1;
+  for (const trust of trusts)
     for (const driver of trust.drivers) {
       const entry = drivers.get(driver.metric) ?? { name: driver.name, trusts: 0 };
       entry.trusts += 1;
       drivers.set(driver.metric, entry);
     }
-  }
-  const averages = trusts.flatMap((t) => (t.averageScore === null ? [] : [t.averageScore]));
+  const summary = summariseSegments(trusts);
   return {
     odsCode,
     name,
     own,
     trusts: trusts.length,
-    bySegment,
-    notSegmented: trusts.filter((t) => t.segment === null).length,
-    meanAverageScore:
-      averages.length === 0 ? null : round2(averages.reduce((a, b) => a + b, 0) / averages.length),
+    bySegment: summary.bySegment,
+    notSegmented: summary.notSegmented,
+    meanAverageScore: summary.meanAverageScore,
     commonDrivers: [...drivers.entries()]
       .map(([metric, d]) => ({ metric, name: d.name, trusts: d.trusts }))
       .sort((a, b) => b.trusts - a.trusts || a.name.localeCompare(b.name))
@@ -91,20 +95,33 @@ function summarise(odsCode: string, name: string, own: SegmentRow | null, trusts
 
 export async function getSystemOversight(
   db: Db,
-  request: { odsCode: string; methodologyCode: string; period?: IsoDate; until?: IsoDate; today: IsoDate },
+  request: {
+    odsCode: string;
+    methodologyCode: string;
+    period?: IsoDate;
+    until?: IsoDate;
+    today: IsoDate;
+    /** Who is reading (judgement reasons, the judgement form); null for the command-line operator. */
+    viewer: Principal | null;
+  },
 ): Promise<SystemOversight> {
   const organisation = await findOrganisationByCode(db, request.odsCode);
   if (!organisation)
     throw notFound(`No organisation has ODS code ${request.odsCode}. Check the code, or search by name.`);
-  const version = await findLatestVersion(db, organisation.id);
-  const kind = version?.kind ?? 'unknown';
   const trusts = await getSegmentation(db, {
     methodologyCode: request.methodologyCode,
     level: 'nhs-trust',
     ...(request.period ? { period: request.period } : {}),
     ...(request.until ? { until: request.until } : {}),
     today: request.today,
+    viewer: request.viewer,
   });
+  const quarterLast = addDays(addMonths(trusts.period.start, 3), -1);
+  // Names and kinds as they stood at the quarter's end (one read, not one per area).
+  const standing = new Map((await listOrganisationsAt(db, quarterLast)).map((o) => [o.odsCode, o]));
+  const area = standing.get(request.odsCode) ?? null;
+  const kind = area?.kind ?? (await findLatestVersion(db, organisation.id))?.kind ?? 'unknown';
+  const nameOf = (code: string) => standing.get(code)?.name ?? code;
   // ICBs' own segments for the same quarter, where the methodology segments ICBs (2026/27 on).
   const methodology = await getMethodology(db, trusts.methodology.code, trusts.methodology.version);
   const icbRows = methodology.levels.includes('icb')
@@ -115,6 +132,7 @@ export async function getSystemOversight(
           level: 'icb',
           period: trusts.period.start,
           today: request.today,
+          viewer: request.viewer,
         })
       ).rows
     : [];
@@ -130,41 +148,34 @@ export async function getSystemOversight(
   if (kind === 'region') {
     const codes = new Set(memberTrusts.map((t) => t.icbCode).filter((c): c is string => c !== null));
     for (const row of icbRows) if (row.regionCode === request.odsCode) codes.add(row.odsCode);
-    areas = await Promise.all(
-      [...codes].map(async (code) => {
-        const icbOrg = await findOrganisationByCode(db, code);
-        const name = icbOrg ? ((await findLatestVersion(db, icbOrg.id))?.name ?? code) : code;
-        return summarise(
-          code,
-          name,
-          icbRows.find((r) => r.odsCode === code) ?? null,
-          memberTrusts.filter((t) => t.icbCode === code),
-        );
-      }),
+    areas = [...codes].map((code) =>
+      summarise(
+        code,
+        nameOf(code),
+        icbRows.find((r) => r.odsCode === code) ?? null,
+        memberTrusts.filter((t) => t.icbCode === code),
+      ),
     );
   } else if (kind === 'national-body') {
     const codes = new Set(memberTrusts.map((t) => t.regionCode).filter((c): c is string => c !== null));
-    areas = await Promise.all(
-      [...codes].map(async (code) => {
-        const regionOrg = await findOrganisationByCode(db, code);
-        const name = regionOrg ? ((await findLatestVersion(db, regionOrg.id))?.name ?? code) : code;
-        return summarise(
-          code,
-          name,
-          null,
-          memberTrusts.filter((t) => t.regionCode === code),
-        );
-      }),
+    areas = [...codes].map((code) =>
+      summarise(
+        code,
+        nameOf(code),
+        null,
+        memberTrusts.filter((t) => t.regionCode === code),
+      ),
     );
   }
   areas.sort((a, b) => a.name.localeCompare(b.name));
 
   // Objectives: the area's own measures with a target, as they stood at the quarter's end.
-  const quarterLast = addDays(addMonths(trusts.period.start, 3), -1);
   const report = await getPerformanceReport(db, {
     odsCode: request.odsCode,
     until: quarterLast,
     today: request.today,
+    viewer: request.viewer,
+    withSegment: false,
   });
   const objectives: Objective[] = report.sections.flatMap((section) =>
     section.rows.flatMap((row) =>
@@ -186,11 +197,14 @@ export async function getSystemOversight(
     ),
   );
   return {
-    area: { odsCode: request.odsCode, name: version?.name ?? request.odsCode, kind },
+    area: { odsCode: request.odsCode, name: area?.name ?? nameOf(request.odsCode), kind },
     methodology: trusts.methodology,
     period: trusts.period,
     previousPeriod: trusts.previousPeriod,
+    latestPeriod: trusts.latestPeriod,
+    periodNote: trusts.periodNote,
     own,
+    mayJudge: own ? await mayJudge(db, request.viewer, organisation.id, quarterLast) : false,
     objectives,
     areas,
     trusts: memberTrusts,

@@ -97,6 +97,18 @@ describe('segmentation (worked example B)', () => {
     expect(league).toEqual([3, 1, 2, 4, 5, 6, 7, 8]);
   });
 
+  it('gives organisations equal on segment and average score the same position', () => {
+    expect(
+      leaguePositions([
+        { segment: 1, average: 1.38 },
+        { segment: 1, average: 1.38 },
+        { segment: 1, average: 1.5 },
+        { segment: null, average: null },
+        { segment: 3, average: 1.2 },
+      ]),
+    ).toEqual([1, 1, 3, null, 4]);
+  });
+
   it('sets segment 5 only by judgement, and only from segment 4', () => {
     expect(finalSegment(4, new Set(), [], true)).toEqual({
       provisional: 4,

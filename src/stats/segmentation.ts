@@ -17,9 +17,10 @@ export type ScoringRule =
   /** Bands mapped straight to scores (CQC "safe": Outstanding 1, Good 2, Requires improvement 3, Inadequate 4). */
   | { kind: 'bands'; scores: Record<string, number> };
 
-const round2 = (value: number) => Math.round(value * 100) / 100;
+/** Scores and averages are published to 2 decimal places. */
+export const round2 = (value: number) => Math.round(value * 100) / 100;
 
-function meets(value: number, operator: '>=' | '<=' | '>' | '<', threshold: number): boolean {
+export function meets(value: number, operator: '>=' | '<=' | '>' | '<', threshold: number): boolean {
   switch (operator) {
     case '>=':
       return value >= threshold;
@@ -175,7 +176,10 @@ export function finalSegment(
   return { provisional, final: segment, applied };
 }
 
-/** League positions: by final segment, then by average score within it (1 is first). */
+/**
+ * League positions: by final segment, then by average score within it (1 is first). Organisations equal on
+ * both share the position, as competition ranks do (1, 1, 3).
+ */
 export function leaguePositions(
   rows: ReadonlyArray<{ segment: number | null; average: number | null }>,
 ): Array<number | null> {
@@ -184,7 +188,13 @@ export function leaguePositions(
     .filter((row) => row.segment !== null && row.average !== null)
     .sort((a, b) => (a.segment ?? 0) - (b.segment ?? 0) || (a.average ?? 0) - (b.average ?? 0));
   const positions: Array<number | null> = rows.map(() => null);
-  order.forEach((row, k) => (positions[row.index] = k + 1));
+  order.forEach((row, k) => {
+    const previous = order[k - 1];
+    positions[row.index] =
+      previous && previous.segment === row.segment && previous.average === row.average
+        ? (positions[previous.index] ?? k + 1)
+        : k + 1;
+  });
   return positions;
 }
 

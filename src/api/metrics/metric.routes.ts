@@ -310,6 +310,7 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
           odsCode: request.query.org,
           until: request.query.until ?? today(),
           today: today(),
+          viewer: request.caller.principal,
         });
         return {
           meta: await getDatasetNotice(db),
@@ -334,6 +335,7 @@ export function metricRoutes(context: ApiContext): FastifyPluginAsyncZod {
           odsCode: request.query.org,
           until: request.query.until ?? today(),
           today: today(),
+          viewer: request.caller.principal,
         });
         const pdf = await renderReportPdf(report, {
           notice: await getDatasetNotice(db),

@@ -459,6 +459,16 @@ const reportRowSchema = z.object({
   points: z.number().int(),
   sentence: z.string(),
   recent: z.array(z.number().nullable()),
+  benchmark: z
+    .object({
+      rank: z.number().int(),
+      of: z.number().int(),
+      band: z.number().int().describe('Quarter of the table, 1 the best'),
+      median: z.number().nullable(),
+      among: z.string(),
+    })
+    .nullable()
+    .describe('Rank among every organisation of the same kind in the same month; null for neutral measures'),
 });
 
 const matrixRowSchema = z.object({
@@ -483,7 +493,7 @@ export const reportResponseSchema = z.object({
       leaguePosition: z.number().int().nullable(),
       leagueOf: z.number().int(),
       peerGroup: z.string(),
-      judgement: z.object({ segment: z.number().int(), reason: z.string() }).nullable(),
+      judgement: z.object({ segment: z.number().int(), reason: z.string().nullable() }).nullable(),
       overridesApplied: z.array(z.string()),
       drivers: z.array(
         z.object({

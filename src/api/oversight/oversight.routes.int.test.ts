@@ -41,6 +41,7 @@ describe('oversight API: methodologies, segments, judgements and the system view
       london: { role: 'regional-director', scope: 'Y56' },
       north: { role: 'regional-director', scope: 'Y63' },
       analyst: { role: 'national-analyst', scope: undefined },
+      director: { role: 'national-director', scope: undefined },
     } as const;
     for (const [name, spec] of Object.entries(people)) {
       const account = await createUser(handle.db, systemActor, { email: `${name}@nhs.test`, name, password });
@@ -136,7 +137,7 @@ describe('oversight API: methodologies, segments, judgements and the system view
     const body = response.json();
     expect(body.area).toMatchObject({ odsCode: 'QKK', kind: 'icb' });
     expect(body.own).toMatchObject({ odsCode: 'QKK', segment: 3 });
-    expect(body.trusts.map((t: { odsCode: string }) => t.odsCode).sort()).toEqual([...codes].sort());
+    expect(body.trusts.map((t: { odsCode: string }) => t.odsCode).sort()).toEqual(codes.slice(0, 5).sort());
     expect(body.objectives.map((o: { metric: string }) => o.metric)).toEqual(
       expect.arrayContaining(['ae_4h_all', 'fin_surplus_margin']),
     );
@@ -147,7 +148,20 @@ describe('oversight API: methodologies, segments, judgements and the system view
     expect(qkk).toMatchObject({ trusts: 5, bySegment: { '1': 2, '3': 2, '5': 1 } });
   });
 
-  it('adds a methodology version for national roles only, validating it', async () => {
+  it('hides a judgement’s reason and author from those who may not read the organisation', async () => {
+    const url = `/api/oversight/segments?methodology=test-thresholds&period=2025-04-01&org=${codes[4]}`;
+    const anonymous = (await app.inject({ url })).json();
+    expect(anonymous.rows[0].judgement).toMatchObject({ segment: 5, reason: null, recordedBy: null });
+    const north = (await app.inject({ url, headers: headers.north ?? {} })).json();
+    expect(north.rows[0].judgement.reason).toBeNull();
+    const london = (await app.inject({ url, headers: headers.london ?? {} })).json();
+    expect(london.rows[0].judgement.reason).toBe('Entered the Provider Improvement Programme.');
+    // Only this organisation's row, with its drivers.
+    expect(london.rows).toHaveLength(1);
+    expect(london.rows[0].drivers.length).toBeGreaterThan(0);
+  });
+
+  it('adds a methodology version for national directors only, validating it', async () => {
     const next = exampleMethodology({
       version: 2,
       segmentRule: { kind: 'thresholds', cutPoints: [1.5, 2.5, 3.5] },
@@ -159,13 +173,15 @@ describe('oversight API: methodologies, segments, judgements and the system view
         payload: payload as object,
         headers: h ?? {},
       });
+    expect((await post(undefined, next)).statusCode).toBe(401);
     expect((await post(headers.london, next)).statusCode).toBe(403);
-    const bad = await post(headers.analyst, { ...next, levels: [] });
+    expect((await post(headers.analyst, next)).statusCode).toBe(403);
+    const bad = await post(headers.director, { ...next, levels: [] });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('levels');
-    const added = await post(headers.analyst, next);
+    const added = await post(headers.director, next);
     expect(added.statusCode, added.body).toBe(201);
-    const again = await post(headers.analyst, next);
+    const again = await post(headers.director, next);
     expect(again.statusCode).toBe(409);
     const result = (
       await app.inject({ url: '/api/oversight/segments?methodology=test-thresholds&period=2025-04-01' })

@@ -8,7 +8,7 @@ import {
   getSegmentation,
   listMethodologies,
   recordSegmentJudgement,
-  requireNationalRole,
+  authoriseMethodologyChange,
 } from '../../services/segmentation.service.js';
 import { getSystemOversight } from '../../services/system-oversight.service.js';
 import type { ApiContext } from '../api-context.js';
@@ -63,14 +63,14 @@ export function oversightRoutes(context: ApiContext): FastifyPluginAsyncZod {
       {
         schema: {
           summary:
-            'Add an oversight methodology, or the next version of one (national roles only); versions are never edited',
+            'Add an oversight methodology, or the next version of one (national directors); versions are never edited',
           tags: ['oversight'],
           body: methodologySchema,
           response: { 201: methodologyResponseSchema },
         },
       },
       async (request, reply) => {
-        requireNationalRole(request.caller.principal);
+        await authoriseMethodologyChange(db, request.caller.principal);
         const methodology = await addMethodologyVersion(
           db,
           actorOf(request.caller.principal, String(request.id)),
@@ -100,6 +100,8 @@ export function oversightRoutes(context: ApiContext): FastifyPluginAsyncZod {
           ...(q.period ? { period: q.period } : {}),
           ...(q.until ? { until: q.until } : {}),
           today: today(),
+          viewer: request.caller.principal,
+          ...(q.org ? { driversFor: [q.org] } : {}),
         });
         const rows = q.org ? segmentation.rows.filter((row) => row.odsCode === q.org) : segmentation.rows;
         return { meta: await getDatasetNotice(db), ...segmentation, rows };
@@ -157,6 +159,7 @@ export function oversightRoutes(context: ApiContext): FastifyPluginAsyncZod {
           ...(q.period ? { period: q.period } : {}),
           ...(q.until ? { until: q.until } : {}),
           today: today(),
+          viewer: request.caller.principal,
         });
         return { meta: await getDatasetNotice(db), ...view };
       },

@@ -45,6 +45,7 @@ const scoredMetricSchema = z.object({
   value: z.number().nullable(),
   months: z.number().int(),
   score: z.number().nullable(),
+  note: z.string().nullable().describe('Why the value is not scored, when it is not'),
 });
 
 const driverSchema = z.object({
@@ -76,7 +77,18 @@ export const segmentRowSchema = z.object({
   overridesApplied: z.array(z.string()),
   computedSegment: z.number().int().nullable(),
   judgement: z
-    .object({ segment: z.number().int(), reason: z.string(), recordedBy: z.string(), recordedAt: z.string() })
+    .object({
+      segment: z.number().int(),
+      reason: z
+        .string()
+        .nullable()
+        .describe('Null unless you may read the organisation’s unpublished records'),
+      recordedBy: z.string().nullable(),
+      recordedAt: z.string(),
+      lapsed: z
+        .boolean()
+        .describe('Segment 5 no longer applies: the method no longer places it in segment 4'),
+    })
     .nullable(),
   segment: z.number().int().nullable(),
   segmentLabel: z.string().nullable(),
@@ -89,10 +101,11 @@ export const segmentRowSchema = z.object({
       previousAverage: z.number().nullable(),
       averageChange: z.number().nullable(),
       significant: z.boolean(),
-      direction: z.enum(['better', 'worse', 'same', 'new', 'none']),
+      direction: z.enum(['better', 'worse', 'same', 'new', 'none', 'not-comparable']),
       reasons: z.array(z.string()),
     })
     .nullable(),
+  restructured: z.boolean().describe('A merger, absorption or split in this or the previous quarter'),
   notSegmented: z.string().nullable(),
 });
 
@@ -104,6 +117,7 @@ const methodologySummarySchema = z.object({
   name: z.string(),
   summary: z.string(),
   source: z.string(),
+  effectiveFrom: isoDateParam,
   segmentRule: methodologySchema.shape.segmentRule,
   significantChange: z.number().nullable(),
   domains: z.array(z.object({ key: z.string(), label: z.string() })),
@@ -121,6 +135,7 @@ const methodologySummarySchema = z.object({
   overrides: z.array(z.object({ condition: z.string(), atBest: z.number().int(), label: z.string() })),
   segmentLabels: z.record(z.string(), z.string()),
   judgementSegments: z.array(z.number().int()),
+  segment5Requires: z.number().int().nullable(),
 });
 
 export const segmentsResponseSchema = z.object({
@@ -129,6 +144,8 @@ export const segmentsResponseSchema = z.object({
   level: z.enum(['nhs-trust', 'icb']),
   period: periodSchema.extend({ months: z.number().int().describe('Months of the quarter with figures') }),
   previousPeriod: periodSchema,
+  latestPeriod: periodSchema.describe('The latest complete quarter with figures'),
+  periodNote: z.string().nullable(),
   rows: z.array(segmentRowSchema),
   summary: z.object({
     bySegment: z.record(z.string(), z.number().int()),
@@ -179,7 +196,10 @@ export const systemResponseSchema = z.object({
   methodology: methodologySummarySchema,
   period: periodSchema.extend({ months: z.number().int() }),
   previousPeriod: periodSchema,
+  latestPeriod: periodSchema,
+  periodNote: z.string().nullable(),
   own: segmentRowSchema.nullable(),
+  mayJudge: z.boolean().describe('Whether you may record a judgement on this organisation’s segment'),
   objectives: z.array(
     z.object({
       metric: z.string(),

@@ -253,6 +253,7 @@ export function registerMetricCommands(program: Command): void {
         const pdfFile = options.pdf ? checkOutputFile(options.pdf, '--pdf', `ipr-${org}.pdf`) : null;
         await withDatabase('oversight report', async ({ handle }) => {
           const report = await getPerformanceReport(handle.db, {
+            viewer: null,
             odsCode: org,
             until: options.until ?? todayIsoDate(),
             today: todayIsoDate(),

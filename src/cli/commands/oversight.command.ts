@@ -32,9 +32,14 @@ function parseSegment(value: string): number | null {
 
 const score = (value: number | null) => (value === null ? '–' : value.toFixed(2));
 const arrow = (row: SegmentRow) =>
-  ({ better: '↑ better', worse: '↓ worse', same: '= same', new: 'new', none: '' })[
-    row.change?.direction ?? 'none'
-  ];
+  ({
+    better: '↑ better',
+    worse: '↓ worse',
+    same: '= same',
+    new: 'new',
+    none: '',
+    'not-comparable': 'restructured',
+  })[row.change?.direction ?? 'none'];
 
 function printRow(row: SegmentRow): void {
   printLine(`${row.name} (${row.odsCode}), ${row.peerGroup}`);
@@ -122,6 +127,7 @@ export function registerOversightCommands(program: Command): void {
               ...(options.period ? { period: options.period } : {}),
               ...(options.until ? { until: options.until } : {}),
               today: todayIsoDate(),
+              viewer: null,
             };
             if (options.org) {
               const view = await getSystemOversight(handle.db, { ...request, odsCode: options.org });

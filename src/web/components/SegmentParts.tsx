@@ -2,20 +2,18 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, toApiError, type SegmentRow, type SegmentsResponse } from '../api-client.js';
 import { VariationIconView } from '../charts/SpcIcons.js';
+import { formatLongDate } from '../../domain/iso-date.js';
 import { formatValue } from '../format.js';
-import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 import { fieldError, SelectField } from './form-parts.js';
 import { ApiErrorSummary, Empty, SummaryList, TableContainer, Tag } from './page-parts.js';
 
 /** Oversight segments shown the same way everywhere: a tag with the word, the change, the drivers. */
 
-const segmentColours = { 1: 'green', 2: 'blue', 3: 'yellow', 4: 'orange', 5: 'red' } as const;
-
+/** One colour for every segment: segments are categories, not a red-amber-green verdict (DESIGN §1–2, §6). */
 export function SegmentTag({ segment }: { segment: number | null }) {
   if (segment === null) return <Empty>Not segmented</Empty>;
-  const colour = segmentColours[segment as keyof typeof segmentColours] ?? 'grey';
-  return <Tag colour={colour}>Segment {segment}</Tag>;
+  return <Tag colour="blue">Segment {segment}</Tag>;
 }
 
 export const formatScore = (score: number | null) => (score === null ? 'No data' : score.toFixed(2));
@@ -24,6 +22,7 @@ export function ChangeText({ row }: { row: SegmentRow }) {
   const change = row.change;
   if (!change || change.direction === 'none') return <Empty>Not applicable</Empty>;
   if (change.direction === 'new') return <>New this quarter</>;
+  if (change.direction === 'not-comparable') return <>Not comparable: restructured</>;
   const was = `was ${change.previousSegment}`;
   const significant = change.significant ? ', significant change in score' : '';
   if (change.direction === 'better')
@@ -99,16 +98,31 @@ export function SegmentDetail({
       key: 'Regional judgement',
       value: row.judgement ? (
         <>
-          Segment {row.judgement.segment} (computed {row.computedSegment}): {row.judgement.reason}
+          Segment {row.judgement.segment}
+          {row.judgement.lapsed
+            ? ` — lapsed: the method now places it in segment ${row.computedSegment}, so the judgement no longer applies`
+            : ` (computed ${row.computedSegment})`}
+          {row.judgement.reason ? `: ${row.judgement.reason}` : ''}
           <br />
           <span className="app-secondary">
-            Recorded by {row.judgement.recordedBy} on {row.judgement.recordedAt.slice(0, 10)}
+            {row.judgement.recordedBy ? `Recorded by ${row.judgement.recordedBy} on ` : 'Recorded on '}
+            {formatLongDate(row.judgement.recordedAt.slice(0, 10))}
+            {row.judgement.reason ? null : '. Sign in with a role covering this organisation to see why.'}
           </span>
         </>
       ) : (
         <Empty>None</Empty>
       ),
     },
+    ...(row.restructured
+      ? [
+          {
+            key: 'Restructure',
+            value:
+              'A merger, absorption or split in this or the previous quarter: the figures before and after cover different services.',
+          },
+        ]
+      : []),
   ];
   return (
     <>
@@ -215,7 +229,7 @@ export function SegmentDetail({
                   {m.value === null ? <Empty>No data</Empty> : formatValue(m.value, m.unit)}
                 </td>
                 <td className="nhsuk-table__cell app-numeric">
-                  {m.score === null ? <Empty>Not scored</Empty> : m.score.toFixed(2)}
+                  {m.score === null ? <Empty>{m.note ?? 'Not scored'}</Empty> : m.score.toFixed(2)}
                 </td>
               </tr>
             ))}
@@ -244,25 +258,31 @@ export function JudgementForm({
   row,
   methodology,
   period,
+  mayJudge,
   onRecorded,
 }: {
   row: SegmentRow;
   methodology: SegmentsResponse['methodology'];
   period: SegmentsResponse['period'];
+  /** From the server: whether this person's roles let them judge this organisation. */
+  mayJudge: boolean;
   onRecorded: () => void;
 }) {
-  const { session } = useSession();
   const [segment, setSegment] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
-  const mayJudge = session?.account?.roles.some(
-    (r) => r.role === 'regional-director' || r.role === 'national-director',
-  );
   if (!mayJudge || row.computedSegment === null) return null;
+  const allowed = methodology.judgementSegments.filter(
+    (s) =>
+      s !== 5 ||
+      methodology.segment5Requires === null ||
+      row.computedSegment === methodology.segment5Requires,
+  );
+  if (allowed.length === 0 && !row.judgement) return null;
   const options = [
     { value: '', text: 'Choose a segment' },
-    ...methodology.judgementSegments.map((s) => ({
+    ...allowed.map((s) => ({
       value: String(s),
       text: `Segment ${s}${methodology.segmentLabels[String(s)] ? `: ${methodology.segmentLabels[String(s)]}` : ''}`,
     })),

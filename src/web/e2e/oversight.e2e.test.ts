@@ -70,7 +70,7 @@ describe('oversight segments in a real browser', () => {
         /^In Q\d \d{4}\/\d\d, \d+ of \d+ trusts are in segment 4 or 5 under NHS Oversight Framework 2025\/26/,
       );
     expect(await page.getByTestId('segment-league').count()).toBeGreaterThanOrEqual(3);
-    const acute = page.getByTestId('segment-league').filter({ hasText: 'Trusts: acute' });
+    const acute = page.getByTestId('segment-league').filter({ hasText: 'Acute trusts' });
     expect(await acute.locator('tbody tr').count()).toBeGreaterThan(20);
     await expect.poll(() => acute.locator('tbody tr').first().locator('td').first().textContent()).toBe('1');
     await expectAccessible('40-oversight-segments');

@@ -66,6 +66,7 @@ export function OversightPage() {
         {view.area.name}
       </h1>
       <Lede view={view} />
+      {view.periodNote ? <div className="nhsuk-inset-text">{view.periodNote}</div> : null}
       {view.own ? (
         <>
           <SegmentDetail row={view.own} methodology={view.methodology} period={view.period} />
@@ -73,6 +74,7 @@ export function OversightPage() {
             row={view.own}
             methodology={view.methodology}
             period={view.period}
+            mayJudge={view.mayJudge}
             onRecorded={() => setVersion((v) => v + 1)}
           />
         </>
@@ -284,7 +286,11 @@ function Trusts({ view }: { view: SystemResponse }) {
               </td>
               <td className="nhsuk-table__cell app-numeric">{formatScore(t.averageScore)}</td>
               <td className="nhsuk-table__cell app-numeric">
-                {t.leaguePosition === null ? '–' : `${t.leaguePosition} of ${t.leagueOf}`}
+                {t.leaguePosition === null ? (
+                  <Empty>Not ranked</Empty>
+                ) : (
+                  `${t.leaguePosition} of ${t.leagueOf}`
+                )}
               </td>
               <td className="nhsuk-table__cell">
                 <ChangeText row={t} />

@@ -1,5 +1,6 @@
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, type ReportResponse } from '../api-client.js';
+import { SpcChart } from '../charts/SpcChart.js';
 import { AssuranceIconView, VariationIconView } from '../charts/SpcIcons.js';
 import { ApiErrorSummary, Empty, Loading, TableContainer, usePageTitle } from '../components/page-parts.js';
 import { SegmentTag } from '../components/SegmentParts.js';
@@ -7,6 +8,8 @@ import { formatValue } from '../format.js';
 import { useApi } from '../use-api.js';
 
 type Row = ReportResponse['sections'][number]['rows'][number];
+
+const bandLabels = ['', 'Best quarter', 'Second quarter', 'Third quarter', 'Worst quarter'];
 
 /** A tiny line of the last 24 values: the shape at a glance; the SPC chart is a click away. */
 function Sparkline({ values }: { values: Array<number | null> }) {
@@ -167,6 +170,9 @@ export function ReportPage() {
                 <th className="nhsuk-table__header" scope="col">
                   Last 24 months
                 </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Rank
+                </th>
               </tr>
             </thead>
             <tbody className="nhsuk-table__body">
@@ -207,12 +213,24 @@ export function ReportPage() {
                   <td className="nhsuk-table__cell">
                     <Sparkline values={row.recent} />
                   </td>
+                  <td className="nhsuk-table__cell">
+                    {row.benchmark ? (
+                      <>
+                        {row.benchmark.rank} of {row.benchmark.of} {row.benchmark.among}
+                        <br />
+                        <span className="app-secondary">{bandLabels[row.benchmark.band] ?? ''}</span>
+                      </>
+                    ) : (
+                      <Empty>Not applicable</Empty>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </TableContainer>
       ))}
+      <ReportCharts report={report} />
     </>
   );
 }
@@ -235,12 +253,16 @@ function ReportSegment({ segment, code }: { segment: NonNullable<ReportResponse[
       ) : null}
       {segment.judgement ? (
         <p>
-          Regional judgement: segment {segment.judgement.segment}. {segment.judgement.reason}
+          Regional judgement: segment {segment.judgement.segment}.{' '}
+          {segment.judgement.reason ?? 'The reason is shown to people whose roles cover this organisation.'}
         </p>
       ) : null}
       {segment.drivers.length > 0 ? (
         <>
           <h3>What drives it</h3>
+          <p className="app-secondary">
+            Icons from each measure’s monthly SPC to the end of {segment.quarter}, the quarter segmented.
+          </p>
           <ul className="nhsuk-list app-driver-list">
             {segment.drivers.map((d) => (
               <li key={d.metric}>
@@ -260,6 +282,44 @@ function ReportSegment({ segment, code }: { segment: NonNullable<ReportResponse[
           How the segment was reached
         </Link>
       </p>
+    </section>
+  );
+}
+
+/** One measure's SPC chart, as the metric page draws it, for the chart section of the report. */
+function ReportChart({ row, code }: { row: Row; code: string }) {
+  const state = useApi(
+    (signal) => api.spc(row.metric.code, { org: code, to: row.month }, signal),
+    [row.metric.code, code, row.month],
+  );
+  if (state.status === 'loading') return <Loading what={`the chart of ${row.metric.name}`} />;
+  if (state.status === 'error') return <p className="app-secondary">{state.error.message}</p>;
+  return (
+    <div className="app-report-chart">
+      <h3>{row.metric.name}</h3>
+      <p>{state.data.sentence}</p>
+      <SpcChart
+        spc={state.data}
+        title={`${row.metric.name}, ${code}`}
+        fileName={`${row.metric.code}-${code}`}
+      />
+    </div>
+  );
+}
+
+/** DESIGN §3.4: each measure of concern, or failing its target, with its SPC chart and what it shows. */
+function ReportCharts({ report }: { report: ReportResponse }) {
+  const rows = report.sections.flatMap((section) =>
+    section.rows.filter((row) => row.variation?.startsWith('concern') || row.assurance === 'fail'),
+  );
+  return (
+    <section aria-labelledby="report-charts-heading" data-testid="report-charts">
+      <h2 id="report-charts-heading">Charts: measures of concern or failing their target</h2>
+      {rows.length === 0 ? (
+        <p>No measure shows special cause concern or consistently fails its target.</p>
+      ) : (
+        rows.map((row) => <ReportChart key={row.metric.code} row={row} code={report.organisation.code} />)
+      )}
     </section>
   );
 }

@@ -1,28 +1,17 @@
 import { Link, useSearchParams } from 'react-router';
 import { api, type SegmentRow, type SegmentsResponse } from '../api-client.js';
 import { SelectField } from '../components/form-parts.js';
-import { ApiErrorSummary, Loading, TableContainer, usePageTitle } from '../components/page-parts.js';
+import { ApiErrorSummary, Empty, Loading, TableContainer, usePageTitle } from '../components/page-parts.js';
 import { ChangeText, DriverList, formatScore, SegmentTag } from '../components/SegmentParts.js';
+import { addMonths, formatPeriod, periodContaining } from '../../domain/period.js';
 import { useApi } from '../use-api.js';
 
-/** The quarters a user can step back through: the shown one and the seven before it. */
-function quarterOptions(start: string): Array<{ value: string; text: string }> {
-  const options: Array<{ value: string; text: string }> = [];
-  let [year, month] = start.split('-').map(Number) as [number, number];
-  for (let i = 0; i < 8; i += 1) {
-    const fyStart = month >= 4 ? year : year - 1;
-    const quarter = ((month - 4 + 12) % 12) / 3 + 1;
-    options.push({
-      value: `${year}-${String(month).padStart(2, '0')}-01`,
-      text: `Q${quarter} ${fyStart}/${String((fyStart + 1) % 100).padStart(2, '0')}`,
-    });
-    month -= 3;
-    if (month < 1) {
-      month += 12;
-      year -= 1;
-    }
-  }
-  return options;
+/** The latest complete quarter and the eleven before it, newest first. */
+function quarterOptions(latest: string): Array<{ value: string; text: string }> {
+  return Array.from({ length: 12 }, (_, i) => {
+    const quarter = periodContaining('quarter', addMonths(latest, -3 * i));
+    return { value: quarter.start, text: formatPeriod(quarter) };
+  });
 }
 
 function LeagueTable({
@@ -38,7 +27,7 @@ function LeagueTable({
     <TableContainer label={`League table: ${group}`}>
       <table className="nhsuk-table" data-testid="segment-league">
         <caption className="nhsuk-table__caption nhsuk-table__caption--m">
-          {group === 'All ICBs' ? 'Integrated care boards' : `Trusts: ${group}`}
+          {group === 'All ICBs' ? 'Integrated care boards (ICBs)' : group}
         </caption>
         <thead className="nhsuk-table__head">
           <tr className="nhsuk-table__row">
@@ -65,7 +54,9 @@ function LeagueTable({
         <tbody className="nhsuk-table__body">
           {rows.map((row) => (
             <tr className="nhsuk-table__row" key={row.odsCode}>
-              <td className="nhsuk-table__cell app-numeric">{row.leaguePosition ?? '–'}</td>
+              <td className="nhsuk-table__cell app-numeric">
+                {row.leaguePosition ?? <Empty>Not ranked</Empty>}
+              </td>
               <td className="nhsuk-table__cell">
                 <Link
                   to={`/organisations/${row.odsCode}/oversight?methodology=${result.methodology.code}&period=${result.period.start}`}
@@ -156,7 +147,14 @@ export function SegmentationPage() {
             label="Quarter"
             value={state.data.period.start}
             onChange={(value) => set('period', value)}
-            options={quarterOptions(period ?? state.data.period.start)}
+            options={[
+              ...quarterOptions(state.data.latestPeriod.start),
+              ...(quarterOptions(state.data.latestPeriod.start).some(
+                (o) => o.value === state.data.period.start,
+              )
+                ? []
+                : [{ value: state.data.period.start, text: state.data.period.label }]),
+            ]}
           />
         ) : null}
       </form>
@@ -184,6 +182,7 @@ function Results({ result }: { result: SegmentsResponse }) {
   const labels = Object.keys(result.methodology.segmentLabels).sort();
   return (
     <>
+      {result.periodNote ? <div className="nhsuk-inset-text">{result.periodNote}</div> : null}
       {result.period.months < 3 ? (
         <div className="nhsuk-warning-callout">
           <h2 className="nhsuk-warning-callout__label">
