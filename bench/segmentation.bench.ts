@@ -125,7 +125,9 @@ async function run(engine: BenchEngine, size: number): Promise<BenchResult[]> {
 
     // Freshness: a trust corrects December's A&E figures (far more breaches); the import is accepted,
     // and the next reads must show the new roll-up, SPC point and segment.
-    const target = first.rows.find((r) => r.peerGroup === 'acute' && r.segment !== null && r.segment <= 2);
+    const target = first.rows.find(
+      (r) => r.peerGroup === 'Acute trusts' && r.segment !== null && r.segment <= 2,
+    );
     if (!target) throw new Error('no acute trust in segment 1 or 2 to correct');
     const attendances = trustRows.find(
       (o) => o.odsCode === target.odsCode && o.periodStart === lastMonth && o.item === 'ae_attendances_all',

@@ -23,6 +23,7 @@ import { metricRoutes } from './metrics/metric.routes.js';
 import { organisationRoutes } from './organisations/organisation.routes.js';
 import { oversightRoutes } from './oversight/oversight.routes.js';
 import { submissionRoutes } from './submissions/submission.routes.js';
+import { templateRoutes } from './templates/template.routes.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultWebRoot = join(repoRoot, 'dist', 'web');
@@ -133,6 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(metricRoutes(context));
   await app.register(benchmarkRoutes(context));
   await app.register(oversightRoutes(context));
+  await app.register(templateRoutes(context));
   await app.register(accessRoutes(context));
   await app.register(submissionRoutes(context));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -9,6 +9,7 @@ import { registerOrgsCommands } from './commands/orgs.command.js';
 import { registerOversightCommands } from './commands/oversight.command.js';
 import { registerQuarantineCommands } from './commands/quarantine.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
+import { registerTemplateCommands } from './commands/template.command.js';
 
 /**
  * The `oversight` command. Each subcommand is a thin file that validates its arguments, calls a
@@ -32,6 +33,7 @@ registerOrgsCommands(program);
 registerMetricCommands(program);
 registerBenchmarkCommand(program);
 registerOversightCommands(program);
+registerTemplateCommands(program);
 registerQuarantineCommands(program);
 registerDemoCommand(program);
 registerAccessCommands(program);

@@ -361,7 +361,30 @@ export interface SegmentJudgementTable {
   recorded_by_user_id: number | null;
 }
 
+export interface CollectionTemplateTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  period_type: string;
+  organisation_kinds: ColumnType<string[], string[], string[]>;
+  opens_after_days: number;
+  soft_deadline_days: number;
+  hard_close_days: number;
+  active_from: string | null;
+  retired_from: string | null;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface CollectionTemplateItemTable {
+  template_id: number;
+  item_code: string;
+}
+
 export interface Database {
+  collection_template: CollectionTemplateTable;
+  collection_template_item: CollectionTemplateItemTable;
   oversight_methodology: OversightMethodologyTable;
   segment_judgement: SegmentJudgementTable;
   app_user: AppUserTable;

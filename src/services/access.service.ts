@@ -1,8 +1,9 @@
 import type { Executor } from '../db/database.js';
-import { listPathAt } from '../db/organisation.repository.js';
+import { findOrganisationByCode, listPathAt } from '../db/organisation.repository.js';
 import { decide, type Action, type Principal, type ProtectedRecord } from '../domain/access.js';
 import { AppError, notFound } from '../domain/errors.js';
-import type { IsoDate } from '../domain/iso-date.js';
+import { todayIsoDate, type IsoDate } from '../domain/iso-date.js';
+import { nationalBody } from '../domain/nhs-england-structure.js';
 
 /**
  * Applies the one policy (domain/access.ts) to stored records: finds the record's place in the
@@ -68,4 +69,30 @@ export async function authorise(
   if (principal.kind === 'public') throw new AppError('unauthenticated', `Sign in to ${action} ${describe}.`);
   if (action === 'read') throw notFound(`There is no ${describe}, or you do not have access to it.`);
   throw new AppError('forbidden', `You cannot ${action} ${describe}: ${decision.reason}`);
+}
+
+/**
+ * National settings (oversight methodologies, collection templates): the `configure` action on England,
+ * which national directors hold. The command line acts as the operator and does not come here.
+ */
+export async function authoriseConfiguration(
+  ex: Executor,
+  principal: Principal,
+  describe: string,
+): Promise<void> {
+  const england = await findOrganisationByCode(ex, nationalBody.code);
+  if (!england) throw new Error('the reference structure has no England');
+  await authorise(
+    ex,
+    principal,
+    'configure',
+    {
+      organisationId: england.id,
+      date: todayIsoDate(),
+      published: false,
+      statutoryFunction: null,
+      template: null,
+    },
+    describe,
+  );
 }

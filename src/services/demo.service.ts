@@ -1,4 +1,6 @@
 import { appendAuditEvents } from '../db/audit.repository.js';
+import { insertTemplate } from '../db/template.repository.js';
+import type { CollectionTemplate } from '../domain/collection-template.js';
 import { systemActor } from '../domain/audit.js';
 import type { Db, DatabaseHandle } from '../db/database.js';
 import { findDatasetMarker, insertDatasetMarker } from '../db/dataset-marker.repository.js';
@@ -62,6 +64,77 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
  * real changes, with monthly figures for every generated trust, and marks the database as holding
  * demo data (every page and response then says so).
  */
+/**
+ * The collections that would bring the demo's figures in: monthly A&E, beds, elective, finance and
+ * workforce returns from trusts, each item collected once, and a draft winter return that repeats an A&E
+ * item (activating it is refused under the collect-once rule).
+ */
+const demoSchedule = { opensAfterDays: 1, softDeadlineDays: 10, hardCloseDays: 20 };
+const demoTemplates: CollectionTemplate[] = [
+  [
+    'ae-monthly',
+    'A&E attendances and emergency admissions',
+    [
+      'ae_attendances_type1',
+      'ae_attendances_other',
+      'ae_attendances_all',
+      'ae_breaches_4h_type1',
+      'ae_breaches_4h_other',
+      'ae_breaches_4h_all',
+      'ae_emergency_admissions_type1',
+      'ae_emergency_admissions_other',
+      'ae_emergency_admissions_all',
+      'ae_dta_over_4h',
+    ],
+  ],
+  [
+    'beds-monthly',
+    'Bed availability and occupancy',
+    [
+      'ga_beds_available',
+      'ga_beds_occupied',
+      'ga_adult_beds_available',
+      'ga_paediatric_beds_available',
+      'ga_adult_beds_occupied',
+      'ga_paediatric_beds_occupied',
+      'cc_adult_beds_available',
+      'cc_adult_beds_occupied',
+    ],
+  ],
+  [
+    'rtt-monthly',
+    'Referral to treatment waiting times',
+    ['rtt_over_18w_all_parts', 'rtt_over_52w_all_parts'],
+  ],
+  ['finance-monthly', 'Finance monitoring', ['fin_income', 'fin_pay_expenditure', 'fin_non_pay_expenditure']],
+  [
+    'workforce-monthly',
+    'Workforce',
+    ['wf_staff_in_post_wte', 'wf_establishment_wte', 'wf_days_available', 'wf_sickness_days_lost'],
+  ],
+].map(([code, name, items]) => ({
+  code: code as string,
+  name: name as string,
+  description: 'Generated demonstration collection.',
+  periodType: 'month' as const,
+  organisationKinds: ['nhs-trust'],
+  items: items as string[],
+  schedule: demoSchedule,
+  activeFrom: '2018-04-01',
+  retiredFrom: null,
+}));
+demoTemplates.push({
+  code: 'winter-sitrep',
+  name: 'Winter daily situation report (draft)',
+  description: 'A draft that repeats an A&E item: the collect-once rule refuses to activate it.',
+  periodType: 'month',
+  organisationKinds: ['nhs-trust'],
+  items: ['ae_attendances_all', 'ga_beds_occupied'],
+  schedule: demoSchedule,
+  activeFrom: null,
+  retiredFrom: null,
+});
+
 export async function loadDemoDataset(
   handle: DatabaseHandle,
   options: { seed?: number; today?: IsoDate; onProgress?: (done: number, total: number) => void } = {},
@@ -126,6 +199,7 @@ export async function loadDemoDataset(
       extents.entries().map(([itemId, extent]) => ({ itemId, periodType: periodTypeCodes.month, ...extent })),
     );
     await completeImportRun(ex, runId, { generated: observations.length, trusts: trusts.length }, null);
+    for (const template of demoTemplates) await insertTemplate(ex, template, 'NHS Oversight (demo)');
     await insertDatasetMarker(ex, demoMarkerKey, {
       seed: plan.seed,
       generator: 'demo-plan v1',

@@ -16,8 +16,7 @@ import {
 import type { Principal } from '../domain/access.js';
 import type { Actor } from '../domain/audit.js';
 import { conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
-import { addDays, todayIsoDate, type IsoDate } from '../domain/iso-date.js';
-import { nationalBody } from '../domain/nhs-england-structure.js';
+import { addDays, type IsoDate } from '../domain/iso-date.js';
 import { itemsOf, metricValue, targetsFor, versionFor } from '../domain/metric.js';
 import { shippedMethodologies } from '../domain/oversight-methodologies.js';
 import {
@@ -39,7 +38,7 @@ import {
   scoreMetric,
 } from '../stats/segmentation.js';
 import type { AssuranceIcon, VariationIcon } from '../stats/spc.js';
-import { authorise, isAllowed } from './access.service.js';
+import { authorise, authoriseConfiguration, isAllowed } from './access.service.js';
 import { refreshRollupCache } from './dashboard.service.js';
 import { getMetricCatalogue, type MetricCatalogue, type MetricRecord } from './metric-catalogue.service.js';
 import { analyseSeries, formatMetricValue, resolveSpcSettings, type SeriesPoint } from './spc.service.js';
@@ -1133,24 +1132,7 @@ export async function mayJudge(
   });
 }
 
-/**
- * Who may add a methodology version through the API: the `configure` action on England, which national
- * directors hold (the methodology is set nationally). The command line acts as the operator.
- */
+/** Who may add a methodology version through the API: national directors (see authoriseConfiguration). */
 export async function authoriseMethodologyChange(ex: Executor, principal: Principal): Promise<void> {
-  const england = await findOrganisationByCode(ex, nationalBody.code);
-  if (!england) throw new Error('the reference structure has no England');
-  await authorise(
-    ex,
-    principal,
-    'configure',
-    {
-      organisationId: england.id,
-      date: todayIsoDate(),
-      published: false,
-      statutoryFunction: null,
-      template: null,
-    },
-    'the oversight methodologies',
-  );
+  await authoriseConfiguration(ex, principal, 'the oversight methodologies');
 }

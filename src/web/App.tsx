@@ -24,6 +24,7 @@ import { SearchPage } from './pages/SearchPage.js';
 import { SetUpPage } from './pages/SetUpPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { SubmitReturnPage } from './pages/SubmitReturnPage.js';
+import { TemplatesPage } from './pages/TemplatesPage.js';
 import { SessionProvider } from './session.js';
 
 /** Every view has its own URL (organisation, date and filters in it), so any page can be shared. */
@@ -47,6 +48,7 @@ export function App() {
             <Route path="/imports" element={<ImportsPage />} />
             <Route path="/about" element={<AboutPage />} />
             <Route path="/returns" element={<ReturnsPage />} />
+            <Route path="/collections" element={<TemplatesPage />} />
             <Route path="/returns/new" element={<SubmitReturnPage />} />
             <Route path="/returns/:id" element={<ReturnPage />} />
             <Route path="/sign-in" element={<SignInPage />} />

@@ -39,6 +39,11 @@ import type {
   segmentsResponseSchema,
   systemResponseSchema,
 } from '../api/oversight/oversight.schemas.js';
+import type {
+  burdenResponseSchema,
+  lineageResponseSchema,
+  templatesResponseSchema,
+} from '../api/templates/template.schemas.js';
 import type { Problem } from '../domain/errors.js';
 
 /** The web app's only way to the server: typed calls to the JSON API (types come from the API's schemas). */
@@ -71,6 +76,9 @@ export type SegmentRow = SegmentsResponse['rows'][number];
 export type SystemResponse = z.output<typeof systemResponseSchema>;
 export type MethodologiesResponse = z.output<typeof methodologiesResponseSchema>;
 export type JudgementBody = z.input<typeof judgementBodySchema>;
+export type TemplatesResponse = z.output<typeof templatesResponseSchema>;
+export type LineageResponse = z.output<typeof lineageResponseSchema>;
+export type BurdenResponse = z.output<typeof burdenResponseSchema>;
 
 /** Which segmentation: a methodology (and version), trusts or ICBs, and a quarter. */
 export interface SegmentsParams {
@@ -257,6 +265,13 @@ export const api = {
     params: { org: string; methodology?: string; period?: string; until?: string },
     signal?: AbortSignal,
   ) => getJson<SystemResponse>(`/api/oversight/system${query({ ...params })}`, signal),
+  templates: (signal?: AbortSignal) => getJson<TemplatesResponse>('/api/templates', signal),
+  lineage: (signal?: AbortSignal) => getJson<LineageResponse>('/api/data-items/lineage', signal),
+  burden: (code: string, year: string | undefined, signal?: AbortSignal) =>
+    getJson<BurdenResponse>(
+      `/api/organisations/${encodeURIComponent(code)}/burden${query({ year })}`,
+      signal,
+    ),
   recordJudgement: (body: JudgementBody) =>
     sendJson<{ row: SegmentRow }>('POST', '/api/oversight/judgements', body),
   memberFigures: (params: { org: string; asAt?: string; metrics?: string }, signal?: AbortSignal) =>

@@ -4,6 +4,7 @@ import * as metrics from './0002-metrics-and-observations.js';
 import * as rollups from './0003-metric-rollups.js';
 import * as identity from './0004-identity-and-audit.js';
 import * as segmentation from './0005-oversight-segmentation.js';
+import * as templates from './0006-collection-templates.js';
 
 /**
  * Every migration, in order. Forward-only: there are no `down` steps; a mistake is mended by a new
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-metric-rollups': rollups,
   '0004-identity-and-audit': identity,
   '0005-oversight-segmentation': segmentation,
+  '0006-collection-templates': templates,
 };

@@ -155,4 +155,21 @@ describe('oversight segments in a real browser', () => {
     await expectAccessible('45-report-segment');
     expect(failures).toEqual([]);
   });
+
+  it('lists the data collections, their lineage, and the burden on a trust', async () => {
+    await page.goto(`${app.baseUrl}/returns`);
+    await page.getByRole('link', { name: 'Data collections' }).click();
+    await page.waitForURL(/\/collections$/);
+    await expect
+      .poll(() => page.getByTestId('templates-lede').textContent())
+      .toContain('5 active collection templates; every item they collect is used by a metric.');
+    expect(await page.getByTestId('templates-table').locator('tbody tr').count()).toBe(6);
+    await expect.poll(() => page.getByTestId('templates-table').textContent()).toContain('Draft');
+    expect(await page.getByTestId('lineage-table').locator('tbody tr').count()).toBeGreaterThan(20);
+    await expectAccessible('46-collections');
+    await page.goto(`${app.baseUrl}/organisations/${segmentFour.odsCode}`);
+    await expect
+      .poll(() => page.getByTestId('burden').textContent())
+      .toMatch(/^Asked of it in \d{4}\/\d\d: 60 returns, /);
+  });
 });

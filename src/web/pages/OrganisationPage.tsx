@@ -1,3 +1,4 @@
+import { BurdenSummary } from './TemplatesPage.js';
 import { OversightPosition } from '../components/SegmentParts.js';
 import { Link, useParams, useSearchParams } from 'react-router';
 import {
@@ -339,6 +340,7 @@ export function OrganisationPage() {
       {profile.existedOnDate && organisation.kind === 'nhs-trust' ? (
         <OversightPosition code={organisation.odsCode} />
       ) : null}
+      {profile.existedOnDate ? <BurdenSummary code={organisation.odsCode} /> : null}
       {profile.existedOnDate ? (
         <ul className="nhsuk-list">
           <li>

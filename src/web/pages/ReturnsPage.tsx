@@ -45,6 +45,10 @@ export function ReturnsPage() {
           </>
         ) : null}
       </p>
+      <p>
+        <Link to="/collections">Data collections</Link>: what is asked of whom and when, and where each item
+        is used.
+      </p>
       {canSubmit ? (
         <Link className="nhsuk-button" to="/returns/new">
           Submit a return

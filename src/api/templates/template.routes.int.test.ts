@@ -1,0 +1,121 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../db/database.js';
+import { systemActor } from '../../domain/audit.js';
+import { createUser, grantRole } from '../../services/identity.service.js';
+import { buildTrust } from '../../../test/factories.js';
+import { createTestDatabase } from '../../../test/test-database.js';
+import { buildServer } from '../server.js';
+
+const today = '2025-08-15';
+const password = 'correct horse battery staple';
+const body = (code: string, items: string[]) => ({
+  code,
+  name: `Template ${code}`,
+  periodType: 'month',
+  organisationKinds: ['nhs-trust'],
+  items,
+  schedule: { opensAfterDays: 1, softDeadlineDays: 10, hardCloseDays: 20 },
+});
+
+describe('collection templates over the API', () => {
+  let handle: DatabaseHandle;
+  let app: FastifyInstance;
+  let trust = '';
+  const headers: Record<string, Record<string, string>> = {};
+
+  beforeAll(async () => {
+    handle = await createTestDatabase('reference');
+    trust = await buildTrust(handle.db, { parentCode: 'QKK', date: '2016-04-01' });
+    app = await buildServer({
+      db: handle.db,
+      engine: handle.engine,
+      today: () => today,
+      webRoot: null,
+      logLevel: 'silent',
+    });
+    for (const [name, role, scope] of [
+      ['director', 'national-director', undefined],
+      ['regional', 'regional-director', 'Y56'],
+    ] as const) {
+      const account = await createUser(handle.db, systemActor, { email: `${name}@nhs.test`, name, password });
+      await grantRole(handle.db, systemActor, { userId: account.id, role, scopeCode: scope }, today);
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: `${name}@nhs.test`, password },
+      });
+      headers[name] = {
+        cookie: `oversight_session=${response.cookies.find((c) => c.name === 'oversight_session')?.value}`,
+        'x-csrf-token': String(response.json().csrfToken),
+      };
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await handle?.close();
+  });
+
+  const post = (url: string, payload: object, who?: string) =>
+    app.inject({ method: 'POST', url, payload, headers: who ? (headers[who] ?? {}) : {} });
+
+  it('lets national directors add and activate templates, and refuses a second collection of an item', async () => {
+    expect((await post('/api/templates', body('ae-monthly', ['ae_attendances_all']))).statusCode).toBe(401);
+    expect(
+      (await post('/api/templates', body('ae-monthly', ['ae_attendances_all']), 'regional')).statusCode,
+    ).toBe(403);
+    const bad = await post(
+      '/api/templates',
+      { ...body('ae-monthly', []), periodType: 'fortnight' },
+      'director',
+    );
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('periodType');
+    expect(
+      (
+        await post(
+          '/api/templates',
+          body('ae-monthly', ['ae_attendances_all', 'ae_breaches_4h_all']),
+          'director',
+        )
+      ).statusCode,
+    ).toBe(201);
+    const active = await post('/api/templates/ae-monthly/activate', { from: '2024-04-01' }, 'director');
+    expect(active.statusCode, active.body).toBe(200);
+    expect(active.json().template).toMatchObject({
+      status: 'active',
+      current: { label: 'July 2025', deadline: '2025-08-10' },
+    });
+    expect(
+      (await post('/api/templates', body('winter', ['ae_attendances_all']), 'director')).statusCode,
+    ).toBe(201);
+    const refused = await post('/api/templates/winter/activate', { from: '2024-11-01' }, 'director');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.problems[0].message).toContain('by "Template ae-monthly" (ae-monthly)');
+    const list = (await app.inject({ url: '/api/templates' })).json();
+    expect(list.templates.map((t: { code: string; status: string }) => [t.code, t.status])).toEqual([
+      ['ae-monthly', 'active'],
+      ['winter', 'draft'],
+    ]);
+  });
+
+  it('gives the lineage of every item and the burden on a trust', async () => {
+    const lineage = (await app.inject({ url: '/api/data-items/lineage' })).json();
+    const attendances = lineage.items.find((i: { item: string }) => i.item === 'ae_attendances_all');
+    expect(attendances.templates).toEqual([
+      { code: 'ae-monthly', name: 'Template ae-monthly', status: 'active' },
+      { code: 'winter', name: 'Template winter', status: 'draft' },
+    ]);
+    expect(attendances.metrics).toContain('ae_4h_all');
+    const burden = await app.inject({ url: `/api/organisations/${trust}/burden?year=2025-01-01` });
+    expect(burden.statusCode, burden.body).toBe(200);
+    // 2024/25: April 2024 to March 2025, 12 monthly returns of 2 items.
+    expect(burden.json()).toMatchObject({
+      year: { label: '2024/25' },
+      returns: 12,
+      items: 24,
+      previousYear: { items: 0 },
+    });
+    expect((await app.inject({ url: '/api/organisations/ZZZ99/burden' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { templateInputSchema, templatePeriodTypes } from '../../domain/collection-template.js';
+import { isoDateParam, odsCodeParam } from '../organisations/organisation.schemas.js';
+
+export const templateCodeParams = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, { message: 'must be a template code, e.g. ae-monthly' }),
+});
+
+const templateSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  periodType: z.enum(templatePeriodTypes),
+  organisationKinds: z.array(z.string()),
+  items: z.array(z.string()),
+  schedule: z.object({
+    opensAfterDays: z.number().int(),
+    softDeadlineDays: z.number().int(),
+    hardCloseDays: z.number().int(),
+  }),
+  activeFrom: isoDateParam.nullable(),
+  retiredFrom: isoDateParam.nullable(),
+  status: z.enum(['draft', 'active', 'retired']),
+  current: z
+    .object({
+      period: isoDateParam,
+      label: z.string(),
+      opens: isoDateParam,
+      deadline: isoDateParam,
+      closes: isoDateParam,
+    })
+    .nullable()
+    .describe('The period being collected now, with when it opened, its deadline and its hard close'),
+});
+
+export const templateBodySchema = templateInputSchema;
+export const templateResponseSchema = z.object({ template: templateSchema });
+export const templatesResponseSchema = z.object({ templates: z.array(templateSchema) });
+export const templateDateBodySchema = z.object({ from: isoDateParam.describe('The first day it applies') });
+
+export const lineageResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      item: z.string(),
+      name: z.string(),
+      source: z.string(),
+      templates: z.array(
+        z.object({ code: z.string(), name: z.string(), status: z.enum(['draft', 'active', 'retired']) }),
+      ),
+      metrics: z.array(z.string()),
+      methodologies: z.array(z.string()),
+      reports: z.array(z.string()),
+      flaggedForRetirement: z.boolean().describe('Collected by an active template, but nothing uses it'),
+    }),
+  ),
+});
+
+export const burdenQuerySchema = z.object({
+  year: isoDateParam.optional().describe('Any date in the financial year (default: this year)'),
+});
+export const burdenParams = z.object({ code: odsCodeParam });
+const yearCount = z.object({ label: z.string(), returns: z.number().int(), items: z.number().int() });
+export const burdenResponseSchema = z.object({
+  organisation: z.object({ odsCode: z.string(), name: z.string(), kind: z.string() }),
+  year: z.object({ start: isoDateParam, label: z.string() }),
+  templates: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      periodType: z.string(),
+      returns: z.number().int(),
+      items: z.number().int(),
+    }),
+  ),
+  returns: z.number().int(),
+  items: z.number().int(),
+  previousYear: yearCount,
+  change: z.object({
+    returns: z.number().int(),
+    items: z.number().int(),
+    itemsPercent: z.number().nullable(),
+  }),
+});

@@ -1,0 +1,345 @@
+import { appendAuditEvents } from '../db/audit.repository.js';
+import type { Db, Executor } from '../db/database.js';
+import { listMethodologyVersions } from '../db/oversight.repository.js';
+import { findOrganisationByCode, findVersionAt } from '../db/organisation.repository.js';
+import { insertTemplate, listTemplates, lockTemplates, setTemplateDates } from '../db/template.repository.js';
+import type { Actor } from '../domain/audit.js';
+import {
+  collectOnceConflicts,
+  periodsAskedInYear,
+  scheduleFor,
+  templateInputSchema,
+  templateStatus,
+  type CollectionTemplate,
+  type TemplateStatus,
+} from '../domain/collection-template.js';
+import { AppError, conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
+import { isIsoDate, type IsoDate } from '../domain/iso-date.js';
+import { itemsOf } from '../domain/metric.js';
+import { organisationKindLabels, type OrganisationKind } from '../domain/organisation.js';
+import { addMonths, financialYearLabel, formatPeriod, periodContaining } from '../domain/period.js';
+import { getMetricCatalogue } from './metric-catalogue.service.js';
+
+/**
+ * Collect once: collection templates (what is asked of whom, how often, by when), the rule that no two
+ * active templates collect the same item from the same kind of organisation for the same period type,
+ * the lineage of every data item (who collects it, what uses it), and the burden on each organisation.
+ */
+
+export interface TemplateView extends CollectionTemplate {
+  status: TemplateStatus;
+  /** The latest period whose return has opened, with its dates; null for a draft. */
+  current: { period: string; label: string; opens: IsoDate; deadline: IsoDate; closes: IsoDate } | null;
+}
+
+function present(template: CollectionTemplate, today: IsoDate): TemplateView {
+  const status = templateStatus(template, today);
+  let current: TemplateView['current'] = null;
+  if (status === 'active') {
+    // The period that ended most recently is the one being collected.
+    const period = periodContaining(
+      template.periodType,
+      addMonths(periodContaining(template.periodType, today).start, -1),
+    );
+    const dates = scheduleFor(template, period);
+    current = { period: period.start, label: formatPeriod(period), ...dates };
+  }
+  return { ...template, status, current };
+}
+
+export async function listTemplateViews(ex: Executor, today: IsoDate): Promise<TemplateView[]> {
+  return (await listTemplates(ex)).map((t) => present(t, today));
+}
+
+export async function getTemplateView(ex: Executor, code: string, today: IsoDate): Promise<TemplateView> {
+  const found = (await listTemplates(ex)).find((t) => t.code === code);
+  if (!found) throw notFound(`There is no collection template ${code}. See "oversight templates list".`);
+  return present(found, today);
+}
+
+function problemsOf(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): Problem[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || 'template',
+    message: issue.message,
+  }));
+}
+
+/** Adds a template as a draft, its items checked against the catalogue; audited. */
+export async function createTemplate(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+  today: IsoDate,
+): Promise<TemplateView> {
+  const parsed = templateInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = problemsOf(parsed.error);
+    throw invalidInput(
+      `The template is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}.`,
+      problems,
+    );
+  }
+  const t = parsed.data;
+  return db.transaction().execute(async (trx) => {
+    const catalogue = await getMetricCatalogue(trx);
+    const problems: Problem[] = t.items.flatMap((item, i) =>
+      catalogue.itemByCode.has(item)
+        ? []
+        : [
+            {
+              field: `items.${i}`,
+              message: `"${item}" is not a data item in the catalogue (see "oversight metrics")`,
+            },
+          ],
+    );
+    if (problems.length > 0)
+      throw invalidInput(
+        `The template names unknown data items: ${problems.map((p) => p.message).join('; ')}.`,
+        problems,
+      );
+    if ((await listTemplates(trx)).some((other) => other.code === t.code))
+      throw conflict(`A collection template ${t.code} already exists. Choose another code.`);
+    const template: CollectionTemplate = {
+      code: t.code,
+      name: t.name,
+      description: t.description,
+      periodType: t.periodType,
+      organisationKinds: t.organisationKinds,
+      items: t.items,
+      schedule: t.schedule,
+      activeFrom: null,
+      retiredFrom: null,
+    };
+    await insertTemplate(trx, template, actor.label);
+    await appendAuditEvents(trx, actor, [
+      {
+        action: 'template.create',
+        recordType: 'collection-template',
+        recordId: t.code,
+        before: null,
+        after: template,
+      },
+    ]);
+    return present(template, today);
+  });
+}
+
+const kindsText = (kinds: readonly string[]) =>
+  kinds.map((k) => organisationKindLabels[k as OrganisationKind] ?? k).join(', ');
+
+/**
+ * Makes a draft template active from a date, unless one of its items is already collected by another
+ * template active then for a kind of organisation both ask and the same period type: refused, naming the
+ * template that holds each item. Checked and written with the templates locked, so two activations cannot
+ * both pass.
+ */
+export async function activateTemplate(
+  db: Db,
+  actor: Actor,
+  code: string,
+  from: IsoDate,
+  today: IsoDate,
+): Promise<TemplateView> {
+  if (!isIsoDate(from))
+    throw invalidInput(`"${from}" is not a date.`, [
+      { field: 'from', message: 'Enter the date as YYYY-MM-DD.' },
+    ]);
+  return db.transaction().execute(async (trx) => {
+    await lockTemplates(trx);
+    const all = await listTemplates(trx);
+    const template = all.find((t) => t.code === code);
+    if (!template) throw notFound(`There is no collection template ${code}. See "oversight templates list".`);
+    if (template.activeFrom !== null)
+      throw conflict(
+        `${template.name} (${code}) is already active from ${template.activeFrom}; its items cannot change.`,
+      );
+    const candidate = { ...template, activeFrom: from };
+    const conflicts = collectOnceConflicts(candidate, all);
+    if (conflicts.length > 0) {
+      const problems = conflicts.map((c) => ({
+        field: 'items',
+        message: `${c.item} is already collected from ${kindsText(c.kinds)} by "${c.heldBy.name}" (${c.heldBy.code}).`,
+      }));
+      throw new AppError(
+        'conflict',
+        `Collect once: ${template.name} would collect ${conflicts.length === 1 ? 'an item' : `${conflicts.length} items`} another active template already collects. ${problems.map((p) => p.message).join(' ')} Leave ${conflicts.length === 1 ? 'it' : 'them'} out of this template (a new draft), or retire the other template first.`,
+        problems,
+      );
+    }
+    await setTemplateDates(trx, code, { activeFrom: from });
+    await appendAuditEvents(trx, actor, [
+      {
+        action: 'template.activate',
+        recordType: 'collection-template',
+        recordId: code,
+        before: { activeFrom: null },
+        after: { activeFrom: from },
+      },
+    ]);
+    return present(candidate, today);
+  });
+}
+
+/** Stops a template from a date (after it became active); its returns up to then stand. */
+export async function retireTemplate(
+  db: Db,
+  actor: Actor,
+  code: string,
+  from: IsoDate,
+  today: IsoDate,
+): Promise<TemplateView> {
+  if (!isIsoDate(from))
+    throw invalidInput(`"${from}" is not a date.`, [
+      { field: 'from', message: 'Enter the date as YYYY-MM-DD.' },
+    ]);
+  return db.transaction().execute(async (trx) => {
+    await lockTemplates(trx);
+    const template = (await listTemplates(trx)).find((t) => t.code === code);
+    if (!template) throw notFound(`There is no collection template ${code}. See "oversight templates list".`);
+    if (template.activeFrom === null)
+      throw conflict(`${template.name} (${code}) is a draft: there is nothing to retire.`);
+    if (template.retiredFrom !== null)
+      throw conflict(`${template.name} (${code}) is already retired from ${template.retiredFrom}.`);
+    if (from <= template.activeFrom)
+      throw invalidInput(
+        `${template.name} became active on ${template.activeFrom}: retire it from a later date.`,
+        [{ field: 'from', message: `Enter a date after ${template.activeFrom}.` }],
+      );
+    await setTemplateDates(trx, code, { retiredFrom: from });
+    await appendAuditEvents(trx, actor, [
+      {
+        action: 'template.retire',
+        recordType: 'collection-template',
+        recordId: code,
+        before: { retiredFrom: null },
+        after: { retiredFrom: from },
+      },
+    ]);
+    return present({ ...template, retiredFrom: from }, today);
+  });
+}
+
+export interface ItemLineage {
+  item: string;
+  name: string;
+  source: string;
+  /** Templates that collect it, with their status today. */
+  templates: Array<{ code: string; name: string; status: TemplateStatus }>;
+  /** Metrics whose definition (any version) reads it. */
+  metrics: string[];
+  /** Oversight methodologies scoring a metric that reads it. */
+  methodologies: string[];
+  /** Reports built on it: the integrated performance report shows every metric. */
+  reports: string[];
+  /** Collected by an active template, but no metric uses it: a candidate to stop collecting. */
+  flaggedForRetirement: boolean;
+}
+
+/** For every data item: who collects it, and what uses it. */
+export async function getLineage(ex: Executor, today: IsoDate): Promise<ItemLineage[]> {
+  const [catalogue, templates, methodologies] = await Promise.all([
+    getMetricCatalogue(ex),
+    listTemplates(ex),
+    listMethodologyVersions(ex),
+  ]);
+  const metricsByItem = new Map<string, Set<string>>();
+  for (const metric of catalogue.metrics)
+    for (const version of metric.versions)
+      for (const item of itemsOf(version.definition))
+        metricsByItem.set(item, (metricsByItem.get(item) ?? new Set()).add(metric.code));
+  // Methodologies are stored as documents; their metric codes are read without requiring them to validate.
+  const methodologiesByMetric = new Map<string, Set<string>>();
+  for (const row of methodologies) {
+    const definition = row.definition as {
+      metrics?: Array<{ metric?: unknown }>;
+      conditions?: Array<{ metric?: unknown }>;
+    };
+    for (const entry of [...(definition.metrics ?? []), ...(definition.conditions ?? [])])
+      if (typeof entry.metric === 'string')
+        methodologiesByMetric.set(
+          entry.metric,
+          (methodologiesByMetric.get(entry.metric) ?? new Set()).add(row.code),
+        );
+  }
+  return catalogue.items.map((item) => {
+    const metrics = [...(metricsByItem.get(item.code) ?? [])].sort();
+    const collecting = templates
+      .filter((t) => t.items.includes(item.code))
+      .map((t) => ({ code: t.code, name: t.name, status: templateStatus(t, today) }));
+    return {
+      item: item.code,
+      name: item.name,
+      source: item.source,
+      templates: collecting,
+      metrics,
+      methodologies: [...new Set(metrics.flatMap((m) => [...(methodologiesByMetric.get(m) ?? [])]))].sort(),
+      reports: metrics.length > 0 ? ['Integrated performance report'] : [],
+      flaggedForRetirement: metrics.length === 0 && collecting.some((t) => t.status === 'active'),
+    };
+  });
+}
+
+export interface Burden {
+  organisation: { odsCode: string; name: string; kind: string };
+  year: { start: IsoDate; label: string };
+  templates: Array<{ code: string; name: string; periodType: string; returns: number; items: number }>;
+  returns: number;
+  /** Data items asked for over the year: each return's items, summed. */
+  items: number;
+  previousYear: { label: string; returns: number; items: number };
+  change: { returns: number; items: number; itemsPercent: number | null };
+}
+
+function burdenInYear(kind: string, templates: readonly CollectionTemplate[], yearStart: IsoDate) {
+  const asked = templates
+    .filter((t) => t.organisationKinds.includes(kind))
+    .map((t) => {
+      const returns = periodsAskedInYear(t, yearStart).length;
+      return {
+        code: t.code,
+        name: t.name,
+        periodType: t.periodType,
+        returns,
+        items: returns * t.items.length,
+      };
+    })
+    .filter((t) => t.returns > 0);
+  return {
+    templates: asked,
+    returns: asked.reduce((sum, t) => sum + t.returns, 0),
+    items: asked.reduce((sum, t) => sum + t.items, 0),
+  };
+}
+
+/** How many returns and items are asked of an organisation in a financial year, against the year before. */
+export async function getBurden(ex: Executor, odsCode: string, yearDate: IsoDate): Promise<Burden> {
+  const organisation = await findOrganisationByCode(ex, odsCode);
+  if (!organisation)
+    throw notFound(`No organisation has ODS code ${odsCode}. Check the code, or search by name.`);
+  const year = periodContaining('financial-year', yearDate);
+  const previousStart = addMonths(year.start, -12);
+  const version =
+    (await findVersionAt(ex, organisation.id, year.start)) ??
+    (await findVersionAt(ex, organisation.id, addMonths(year.start, 11)));
+  if (!version)
+    throw notFound(
+      `${odsCode} was not open in ${financialYearLabel(year.start)}, so nothing was asked of it.`,
+    );
+  const templates = await listTemplates(ex);
+  const now = burdenInYear(version.kind, templates, year.start);
+  const before = burdenInYear(version.kind, templates, previousStart);
+  return {
+    organisation: { odsCode, name: version.name, kind: version.kind },
+    year: { start: year.start, label: financialYearLabel(year.start) },
+    templates: now.templates,
+    returns: now.returns,
+    items: now.items,
+    previousYear: { label: financialYearLabel(previousStart), returns: before.returns, items: before.items },
+    change: {
+      returns: now.returns - before.returns,
+      items: now.items - before.items,
+      itemsPercent:
+        before.items === 0 ? null : Math.round(((now.items - before.items) / before.items) * 1000) / 10,
+    },
+  };
+}
