@@ -521,7 +521,7 @@ function segmentQuarter(
   for (const o of ungrouped)
     rows.push(
       emptyRow(o, 'Type of trust not known', describeMetrics(o, []), methodology, [
-        `The type of trust is not known (${o.sector ?? 'no sector recorded'}), so there are no peers to score it among. Record the trust's sector.`,
+        `The type of trust is not known (${o.sector ?? 'no sector recorded'}), so there are no peers to score it among. Record the trust's sector ("oversight orgs rename ${o.odsCode} --sector acute --date … --reason …").`,
       ]),
     );
   for (const [group, members] of groups) {
