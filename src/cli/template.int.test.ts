@@ -68,6 +68,10 @@ describe('oversight templates, lineage and burden', () => {
       previousYear: { returns: 0 },
       change: { items: 8 },
     });
+    // The ICB's inbox: the quarters that have opened, the latest first among those outstanding.
+    const inbox = await cli.json<{ items: Array<{ template: { code: string } }> }>('inbox', 'QKK');
+    expect(inbox.code).toBe(0);
+    expect(inbox.body.items.every((i) => i.template.code === 'icb-finance')).toBe(true);
     const missing = await cli.run('burden', 'ZZZ99');
     expect(missing.code).toBe(4);
   });

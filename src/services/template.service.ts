@@ -18,6 +18,9 @@ import { isIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { itemsOf } from '../domain/metric.js';
 import { organisationKindLabels, type OrganisationKind } from '../domain/organisation.js';
 import { addMonths, financialYearLabel, formatPeriod, periodContaining } from '../domain/period.js';
+import { listSubmissions as listSubmissionRecords } from '../db/submission.repository.js';
+import type { Principal } from '../domain/access.js';
+import { authorise } from './access.service.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
 
 /**
@@ -341,5 +344,127 @@ export async function getBurden(ex: Executor, odsCode: string, yearDate: IsoDate
       itemsPercent:
         before.items === 0 ? null : Math.round(((now.items - before.items) / before.items) * 1000) / 10,
     },
+  };
+}
+
+export const inboxStates = ['overdue', 'open', 'missed', 'done'] as const;
+export type InboxState = (typeof inboxStates)[number];
+
+export interface InboxItem {
+  template: { code: string; name: string };
+  period: IsoDate;
+  label: string;
+  opens: IsoDate;
+  deadline: IsoDate;
+  closes: IsoDate;
+  /** The return's status, or null when none has been started. */
+  returnStatus: string | null;
+  returnId: number | null;
+  state: InboxState;
+}
+
+export interface Inbox {
+  organisation: { odsCode: string; name: string; kind: string };
+  asAt: IsoDate;
+  items: InboxItem[];
+  outstanding: number;
+}
+
+const periodsBack = 3;
+
+/**
+ * One inbox per organisation: every return asked of it by the active templates for its kind, for the
+ * latest periods that have opened, with the deadline, the hard close and where its return stands —
+ * outstanding ones first. Return statuses of unpublished returns are for people whose roles cover the
+ * organisation (the command line passes no principal); the read is audited.
+ */
+export async function getInbox(
+  db: Db,
+  caller: { principal: Principal | null; actor: Actor },
+  odsCode: string,
+  today: IsoDate,
+): Promise<Inbox> {
+  const organisation = await findOrganisationByCode(db, odsCode);
+  if (!organisation)
+    throw notFound(`No organisation has ODS code ${odsCode}. Check the code, or search by name.`);
+  if (caller.principal)
+    await authorise(
+      db,
+      caller.principal,
+      'read',
+      {
+        organisationId: organisation.id,
+        date: today,
+        published: false,
+        statutoryFunction: null,
+        template: null,
+      },
+      `the inbox of ${odsCode}`,
+    );
+  const version = await findVersionAt(db, organisation.id, today);
+  if (!version) throw notFound(`${odsCode} is not open today, so nothing is asked of it.`);
+  const templates = (await listTemplates(db)).filter(
+    (t) => t.organisationKinds.includes(version.kind) && templateStatus(t, today) === 'active',
+  );
+  const returns = await listSubmissionRecords(db, {
+    organisationId: organisation.id,
+    limit: 1000,
+    offset: 0,
+  });
+  const items: InboxItem[] = [];
+  for (const template of templates) {
+    // The periods that have ended, latest first, whose collection has opened while the template is active.
+    let period = periodContaining(
+      template.periodType,
+      addMonths(periodContaining(template.periodType, today).start, -1),
+    );
+    for (let i = 0; i < periodsBack; i += 1) {
+      const dates = scheduleFor(template, period);
+      if (templateStatus(template, period.start) === 'active' && dates.opens <= today) {
+        const found = returns.find((r) => r.template === template.code && r.periodStart === period.start);
+        const done = found !== undefined && found.status !== 'draft';
+        items.push({
+          template: { code: template.code, name: template.name },
+          period: period.start,
+          label: formatPeriod(period),
+          ...dates,
+          returnStatus: found?.status ?? null,
+          returnId: found?.id ?? null,
+          state: done
+            ? 'done'
+            : today >= dates.closes
+              ? 'missed'
+              : today > dates.deadline
+                ? 'overdue'
+                : 'open',
+        });
+      }
+      period = periodContaining(template.periodType, addMonths(period.start, -1));
+    }
+  }
+  const order: Record<InboxState, number> = { overdue: 0, open: 1, missed: 2, done: 3 };
+  items.sort(
+    (a, b) =>
+      order[a.state] - order[b.state] ||
+      a.deadline.localeCompare(b.deadline) ||
+      a.template.code.localeCompare(b.template.code),
+  );
+  if (items.some((item) => item.returnStatus !== null && item.returnStatus !== 'published'))
+    await db.transaction().execute((trx) =>
+      appendAuditEvents(trx, caller.actor, [
+        {
+          action: 'inbox.read',
+          recordType: 'organisation',
+          recordId: odsCode,
+          before: null,
+          after: { items: items.length },
+        },
+      ]),
+    );
+  return {
+    organisation: { odsCode, name: version.name, kind: version.kind },
+    asAt: today,
+    items,
+    outstanding: items.filter((i) => i.state === 'open' || i.state === 'overdue').length,
   };
 }

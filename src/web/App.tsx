@@ -9,6 +9,7 @@ import { AuditPage } from './pages/AuditPage.js';
 import { BenchmarkPage } from './pages/BenchmarkPage.js';
 import { AsNowPage } from './pages/AsNowPage.js';
 import { ImportsPage } from './pages/ImportsPage.js';
+import { InboxPage } from './pages/InboxPage.js';
 import { MetricPage } from './pages/MetricPage.js';
 import { MetricsPage } from './pages/MetricsPage.js';
 import { EnglandPage } from './pages/EnglandPage.js';
@@ -38,6 +39,7 @@ export function App() {
             <Route path="/organisations/:code" element={<OrganisationPage />} />
             <Route path="/organisations/:code/report" element={<ReportPage />} />
             <Route path="/organisations/:code/oversight" element={<OversightPage />} />
+            <Route path="/organisations/:code/inbox" element={<InboxPage />} />
             <Route path="/oversight" element={<SegmentationPage />} />
             <Route path="/search" element={<SearchPage />} />
             <Route path="/hierarchy/events" element={<RestructuresPage />} />

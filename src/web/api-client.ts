@@ -40,6 +40,7 @@ import type {
   systemResponseSchema,
 } from '../api/oversight/oversight.schemas.js';
 import type {
+  inboxResponseSchema,
   burdenResponseSchema,
   lineageResponseSchema,
   templatesResponseSchema,
@@ -79,6 +80,7 @@ export type JudgementBody = z.input<typeof judgementBodySchema>;
 export type TemplatesResponse = z.output<typeof templatesResponseSchema>;
 export type LineageResponse = z.output<typeof lineageResponseSchema>;
 export type BurdenResponse = z.output<typeof burdenResponseSchema>;
+export type InboxResponse = z.output<typeof inboxResponseSchema>;
 
 /** Which segmentation: a methodology (and version), trusts or ICBs, and a quarter. */
 export interface SegmentsParams {
@@ -267,6 +269,8 @@ export const api = {
   ) => getJson<SystemResponse>(`/api/oversight/system${query({ ...params })}`, signal),
   templates: (signal?: AbortSignal) => getJson<TemplatesResponse>('/api/templates', signal),
   lineage: (signal?: AbortSignal) => getJson<LineageResponse>('/api/data-items/lineage', signal),
+  inbox: (code: string, signal?: AbortSignal) =>
+    getJson<InboxResponse>(`/api/organisations/${encodeURIComponent(code)}/inbox`, signal),
   burden: (code: string, year: string | undefined, signal?: AbortSignal) =>
     getJson<BurdenResponse>(
       `/api/organisations/${encodeURIComponent(code)}/burden${query({ year })}`,

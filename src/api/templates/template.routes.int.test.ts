@@ -34,9 +34,12 @@ describe('collection templates over the API', () => {
       webRoot: null,
       logLevel: 'silent',
     });
+    const other = await buildTrust(handle.db, { parentCode: 'QKK', date: '2016-04-01' });
     for (const [name, role, scope] of [
       ['director', 'national-director', undefined],
       ['regional', 'regional-director', 'Y56'],
+      ['submitter', 'trust-data-submitter', trust],
+      ['other', 'trust-data-submitter', other],
     ] as const) {
       const account = await createUser(handle.db, systemActor, { email: `${name}@nhs.test`, name, password });
       await grantRole(handle.db, systemActor, { userId: account.id, role, scopeCode: scope }, today);
@@ -117,5 +120,42 @@ describe('collection templates over the API', () => {
       previousYear: { items: 0 },
     });
     expect((await app.inject({ url: '/api/organisations/ZZZ99/burden' })).statusCode).toBe(404);
+  });
+
+  it('gives each organisation one inbox: what is asked, when it is due, and where each return stands', async () => {
+    const url = `/api/organisations/${trust}/inbox`;
+    expect((await app.inject({ url })).statusCode).toBe(401);
+    expect((await app.inject({ url, headers: headers.other ?? {} })).statusCode).toBe(404);
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/submissions',
+      headers: headers.submitter ?? {},
+      payload: {
+        template: 'ae-monthly',
+        organisation: trust,
+        periodStart: '2025-06-01',
+        values: { ae_attendances_all: 1000, ae_breaches_4h_all: 120 },
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const inbox = await app.inject({ url, headers: headers.submitter ?? {} });
+    expect(inbox.statusCode, inbox.body).toBe(200);
+    // On 15 August 2025: July was due on the 10th and closes on the 20th; June is in; May closed without one.
+    expect(
+      inbox
+        .json()
+        .items.map((i: { label: string; state: string; returnStatus: string | null }) => [
+          i.label,
+          i.state,
+          i.returnStatus,
+        ]),
+    ).toEqual([
+      ['July 2025', 'overdue', null],
+      ['May 2025', 'missed', null],
+      ['June 2025', 'done', 'submitted'],
+    ]);
+    expect(inbox.json().outstanding).toBe(1);
+    // The region sees it too.
+    expect((await app.inject({ url, headers: headers.regional ?? {} })).statusCode).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ import {
   activateTemplate,
   createTemplate,
   getBurden,
+  getInbox,
   getLineage,
   getTemplateView,
   listTemplateViews,
@@ -15,6 +16,7 @@ import {
   burdenParams,
   burdenQuerySchema,
   burdenResponseSchema,
+  inboxResponseSchema,
   lineageResponseSchema,
   templateBodySchema,
   templateCodeParams,
@@ -136,6 +138,29 @@ export function templateRoutes(context: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async () => ({ items: await getLineage(db, today()) }),
+    );
+
+    app.get(
+      '/api/organisations/:code/inbox',
+      {
+        schema: {
+          summary:
+            'One inbox: every return asked of an organisation for the latest periods, with deadlines and where each stands (people whose roles cover it)',
+          tags: ['returns'],
+          params: burdenParams,
+          response: { 200: inboxResponseSchema },
+        },
+      },
+      async (request) =>
+        getInbox(
+          db,
+          {
+            principal: request.caller.principal,
+            actor: actorOf(request.caller.principal, String(request.id)),
+          },
+          request.params.code,
+          today(),
+        ),
     );
 
     app.get(

@@ -81,3 +81,24 @@ export const burdenResponseSchema = z.object({
     itemsPercent: z.number().nullable(),
   }),
 });
+
+export const inboxResponseSchema = z.object({
+  organisation: z.object({ odsCode: z.string(), name: z.string(), kind: z.string() }),
+  asAt: isoDateParam,
+  items: z.array(
+    z.object({
+      template: z.object({ code: z.string(), name: z.string() }),
+      period: isoDateParam,
+      label: z.string(),
+      opens: isoDateParam,
+      deadline: isoDateParam,
+      closes: isoDateParam,
+      returnStatus: z.string().nullable().describe('draft, submitted or published; null when not started'),
+      returnId: z.number().int().nullable(),
+      state: z
+        .enum(['overdue', 'open', 'missed', 'done'])
+        .describe('overdue: past the deadline, not yet closed; missed: closed without a return'),
+    }),
+  ),
+  outstanding: z.number().int(),
+});

@@ -6,6 +6,7 @@ import {
   activateTemplate,
   createTemplate,
   getBurden,
+  getInbox,
   getLineage,
   getTemplateView,
   listTemplateViews,
@@ -151,6 +152,43 @@ export function registerTemplateCommands(program: Command): void {
               flagged: i.flaggedForRetirement ? 'unused: retire?' : null,
             })),
             ['item', 'collected_by', 'metrics', 'methodologies', 'flagged'],
+          );
+        });
+      } catch (error) {
+        reportError(error, options);
+      }
+    });
+
+  program
+    .command('inbox')
+    .description(
+      'Everything asked of an organisation: its returns for the latest periods, with deadlines and status',
+    )
+    .argument('<org>', 'ODS code', parseOdsCode)
+    .option('--json', 'print one JSON document')
+    .action(async (org: string, options: { json?: boolean }) => {
+      try {
+        await withDatabase('oversight inbox', async ({ handle }) => {
+          const inbox = await getInbox(
+            handle.db,
+            { principal: null, actor: operatorActor() },
+            org,
+            todayIsoDate(),
+          );
+          if (options.json) return printJson(inbox);
+          printLine(
+            `${inbox.organisation.name} (${inbox.organisation.odsCode}): ${inbox.outstanding} returns outstanding`,
+          );
+          printTable(
+            inbox.items.map((i) => ({
+              template: i.template.code,
+              period: i.label,
+              due: i.deadline,
+              closes: i.closes,
+              return: i.returnStatus ?? 'not started',
+              state: i.state,
+            })),
+            ['template', 'period', 'due', 'closes', 'return', 'state'],
           );
         });
       } catch (error) {

@@ -171,5 +171,13 @@ describe('oversight segments in a real browser', () => {
     await expect
       .poll(() => page.getByTestId('burden').textContent())
       .toMatch(/^Asked of it in \d{4}\/\d\d: 60 returns, /);
+    // Signed in as the regional director, whose region covers the trust: its one inbox.
+    await page.getByRole('link', { name: 'Inbox: every return asked of it' }).click();
+    await page.waitForURL(/\/inbox$/);
+    await expect.poll(() => page.getByTestId('inbox-table').locator('tbody tr').count()).toBe(15);
+    await expect
+      .poll(() => page.getByTestId('inbox-lede').textContent())
+      .toMatch(/outstanding|Nothing is outstanding/);
+    await expectAccessible('47-inbox');
   });
 });

@@ -348,6 +348,9 @@ export function OrganisationPage() {
               Integrated performance report (SPC icons for every measure)
             </Link>
           </li>
+          <li>
+            <Link to={`/organisations/${organisation.odsCode}/inbox`}>Inbox: every return asked of it</Link>
+          </li>
           {['nhs-trust', 'icb', 'stp', 'region', 'national-body'].includes(organisation.kind) ? (
             <li>
               <Link to={`/organisations/${organisation.odsCode}/oversight`}>
