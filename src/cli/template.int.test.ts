@@ -72,6 +72,15 @@ describe('oversight templates, lineage and burden', () => {
     const inbox = await cli.json<{ items: Array<{ template: { code: string } }> }>('inbox', 'QKK');
     expect(inbox.code).toBe(0);
     expect(inbox.body.items.every((i) => i.template.code === 'icb-finance')).toBe(true);
+    // Every ICB was asked for the quarter to June 2025 and none has made a return.
+    const coverage = await cli.json<{ summary: { asked: number; missing: number } }>(
+      'templates',
+      'coverage',
+      'icb-finance',
+      '--period',
+      '2025-04-01',
+    );
+    expect(coverage.body.summary).toEqual({ asked: 42, submitted: 0, onTime: 0, missing: 42 });
     const missing = await cli.run('burden', 'ZZZ99');
     expect(missing.code).toBe(4);
   });

@@ -149,3 +149,16 @@ export async function updateSubmission(
     .where('id', '=', id)
     .execute();
 }
+
+/** Every return for one template and period (for who has and has not submitted). */
+export async function listSubmissionsForTemplatePeriod(
+  ex: Executor,
+  template: string,
+  periodStart: string,
+): Promise<SubmissionRecord[]> {
+  const rows = await submissionQuery(ex)
+    .where('s.template_code', '=', template)
+    .where('s.period_start', '=', periodStart)
+    .execute();
+  return rows.map(toSubmission);
+}

@@ -1,7 +1,7 @@
 import { appendAuditEvents } from '../db/audit.repository.js';
 import type { Db, Executor } from '../db/database.js';
 import { listMethodologyVersions } from '../db/oversight.repository.js';
-import { findOrganisationByCode, findVersionAt } from '../db/organisation.repository.js';
+import { findOrganisationByCode, findVersionAt, listOrganisationsAt } from '../db/organisation.repository.js';
 import { insertTemplate, listTemplates, lockTemplates, setTemplateDates } from '../db/template.repository.js';
 import type { Actor } from '../domain/audit.js';
 import {
@@ -18,9 +18,12 @@ import { isIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { itemsOf } from '../domain/metric.js';
 import { organisationKindLabels, type OrganisationKind } from '../domain/organisation.js';
 import { addMonths, financialYearLabel, formatPeriod, periodContaining } from '../domain/period.js';
-import { listSubmissions as listSubmissionRecords } from '../db/submission.repository.js';
+import {
+  listSubmissions as listSubmissionRecords,
+  listSubmissionsForTemplatePeriod,
+} from '../db/submission.repository.js';
 import type { Principal } from '../domain/access.js';
-import { authorise } from './access.service.js';
+import { authorise, isAllowed, type PathCache } from './access.service.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
 
 /**
@@ -466,5 +469,146 @@ export async function getInbox(
     asAt: today,
     items,
     outstanding: items.filter((i) => i.state === 'open' || i.state === 'overdue').length,
+  };
+}
+
+export type CoverageStatus = 'not-started' | 'draft' | 'submitted' | 'published';
+
+export interface CoverageGroup {
+  code: string;
+  name: string;
+  asked: number;
+  submitted: number;
+  onTime: number;
+}
+
+export interface TemplateCoverage {
+  template: { code: string; name: string };
+  period: { start: IsoDate; label: string; opens: IsoDate; deadline: IsoDate; closes: IsoDate };
+  /** Organisations asked for the return that the caller may see, non-submitters first. */
+  organisations: Array<{
+    odsCode: string;
+    name: string;
+    icbCode: string | null;
+    regionCode: string | null;
+    status: CoverageStatus;
+    /** Submitted by the end of the deadline day; null when not submitted. */
+    onTime: boolean | null;
+  }>;
+  summary: { asked: number; submitted: number; onTime: number; missing: number };
+  byRegion: CoverageGroup[];
+  byIcb: CoverageGroup[];
+}
+
+/**
+ * Who has and has not made a return for a template and period, and who made it by the deadline, per
+ * organisation, ICB and region. People see the organisations their roles cover (statuses of unpublished
+ * returns are not public); the command line (no principal) sees all.
+ */
+export async function getTemplateCoverage(
+  db: Db,
+  principal: Principal | null,
+  code: string,
+  periodDate: IsoDate | undefined,
+  today: IsoDate,
+): Promise<TemplateCoverage> {
+  if (principal?.kind === 'public')
+    throw new AppError('unauthenticated', 'Sign in to see who has made a return.');
+  const template = (await listTemplates(db)).find((t) => t.code === code);
+  if (!template) throw notFound(`There is no collection template ${code}. See "oversight templates list".`);
+  const period = periodContaining(
+    template.periodType,
+    periodDate ?? addMonths(periodContaining(template.periodType, today).start, -1),
+  );
+  if (templateStatus(template, period.start) !== 'active')
+    throw invalidInput(
+      `${template.name} was not collecting in ${formatPeriod(period)}${template.activeFrom ? ` (active from ${template.activeFrom}${template.retiredFrom ? ` to ${template.retiredFrom}` : ''})` : ' (it is a draft)'}.`,
+      [{ field: 'period', message: 'Choose a period when the template was active.' }],
+    );
+  const dates = scheduleFor(template, period);
+  const all = await listOrganisationsAt(db, period.start);
+  const byId = new Map(all.map((o) => [o.id, o]));
+  const ancestor = (id: number | null, kinds: readonly string[]) => {
+    for (let current = id === null ? undefined : byId.get(id), steps = 0; current && steps < 10; steps += 1) {
+      if (kinds.includes(current.kind)) return current;
+      current = current.parentId === null ? undefined : byId.get(current.parentId);
+    }
+    return undefined;
+  };
+  const returns = new Map(
+    (await listSubmissionsForTemplatePeriod(db, code, period.start)).map((r) => [r.organisationId, r]),
+  );
+  const cache: PathCache = new Map();
+  const organisations: TemplateCoverage['organisations'] = [];
+  const names = new Map<string, string>();
+  for (const o of all) {
+    if (!template.organisationKinds.includes(o.kind)) continue;
+    if (
+      principal &&
+      !(await isAllowed(
+        db,
+        principal,
+        'read',
+        {
+          organisationId: o.id,
+          date: period.start,
+          published: false,
+          statutoryFunction: null,
+          template: code,
+        },
+        cache,
+      ))
+    )
+      continue;
+    const icb = ancestor(o.parentId, ['icb', 'stp']);
+    const region = ancestor(o.parentId, ['region']);
+    if (icb) names.set(icb.odsCode, icb.name);
+    if (region) names.set(region.odsCode, region.name);
+    const found = returns.get(o.id);
+    const status: CoverageStatus = (found?.status as CoverageStatus | undefined) ?? 'not-started';
+    const submitted = status === 'submitted' || status === 'published';
+    organisations.push({
+      odsCode: o.odsCode,
+      name: o.name,
+      icbCode: icb?.odsCode ?? null,
+      regionCode: region?.odsCode ?? null,
+      status,
+      onTime: submitted && found ? found.updatedAt.slice(0, 10) <= dates.deadline : null,
+    });
+  }
+  const order: Record<CoverageStatus, number> = { 'not-started': 0, draft: 1, submitted: 2, published: 3 };
+  organisations.sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
+  const group = (key: 'icbCode' | 'regionCode'): CoverageGroup[] => {
+    const groups = new Map<string, CoverageGroup>();
+    for (const o of organisations) {
+      const code = o[key];
+      if (!code) continue;
+      const g = groups.get(code) ?? {
+        code,
+        name: names.get(code) ?? code,
+        asked: 0,
+        submitted: 0,
+        onTime: 0,
+      };
+      g.asked += 1;
+      if (o.onTime !== null) g.submitted += 1;
+      if (o.onTime) g.onTime += 1;
+      groups.set(code, g);
+    }
+    return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name));
+  };
+  const submitted = organisations.filter((o) => o.onTime !== null).length;
+  return {
+    template: { code: template.code, name: template.name },
+    period: { start: period.start, label: formatPeriod(period), ...dates },
+    organisations,
+    summary: {
+      asked: organisations.length,
+      submitted,
+      onTime: organisations.filter((o) => o.onTime).length,
+      missing: organisations.length - submitted,
+    },
+    byRegion: group('regionCode'),
+    byIcb: group('icbCode'),
   };
 }

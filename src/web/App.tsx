@@ -12,6 +12,7 @@ import { ImportsPage } from './pages/ImportsPage.js';
 import { InboxPage } from './pages/InboxPage.js';
 import { MetricPage } from './pages/MetricPage.js';
 import { MetricsPage } from './pages/MetricsPage.js';
+import { CoveragePage } from './pages/CoveragePage.js';
 import { EnglandPage } from './pages/EnglandPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OrganisationPage } from './pages/OrganisationPage.js';
@@ -51,6 +52,7 @@ export function App() {
             <Route path="/about" element={<AboutPage />} />
             <Route path="/returns" element={<ReturnsPage />} />
             <Route path="/collections" element={<TemplatesPage />} />
+            <Route path="/collections/:code" element={<CoveragePage />} />
             <Route path="/returns/new" element={<SubmitReturnPage />} />
             <Route path="/returns/:id" element={<ReturnPage />} />
             <Route path="/sign-in" element={<SignInPage />} />

@@ -40,6 +40,7 @@ import type {
   systemResponseSchema,
 } from '../api/oversight/oversight.schemas.js';
 import type {
+  coverageResponseSchema,
   inboxResponseSchema,
   burdenResponseSchema,
   lineageResponseSchema,
@@ -81,6 +82,7 @@ export type TemplatesResponse = z.output<typeof templatesResponseSchema>;
 export type LineageResponse = z.output<typeof lineageResponseSchema>;
 export type BurdenResponse = z.output<typeof burdenResponseSchema>;
 export type InboxResponse = z.output<typeof inboxResponseSchema>;
+export type CoverageResponse = z.output<typeof coverageResponseSchema>;
 
 /** Which segmentation: a methodology (and version), trusts or ICBs, and a quarter. */
 export interface SegmentsParams {
@@ -269,6 +271,11 @@ export const api = {
   ) => getJson<SystemResponse>(`/api/oversight/system${query({ ...params })}`, signal),
   templates: (signal?: AbortSignal) => getJson<TemplatesResponse>('/api/templates', signal),
   lineage: (signal?: AbortSignal) => getJson<LineageResponse>('/api/data-items/lineage', signal),
+  coverage: (code: string, period: string | undefined, signal?: AbortSignal) =>
+    getJson<CoverageResponse>(
+      `/api/templates/${encodeURIComponent(code)}/coverage${query({ period })}`,
+      signal,
+    ),
   inbox: (code: string, signal?: AbortSignal) =>
     getJson<InboxResponse>(`/api/organisations/${encodeURIComponent(code)}/inbox`, signal),
   burden: (code: string, year: string | undefined, signal?: AbortSignal) =>

@@ -158,4 +158,31 @@ describe('collection templates over the API', () => {
     // The region sees it too.
     expect((await app.inject({ url, headers: headers.regional ?? {} })).statusCode).toBe(200);
   });
+
+  it('lists who has and has not made a return, and who made it by the deadline, for those who may see', async () => {
+    const url = '/api/templates/ae-monthly/coverage?period=2025-06-01';
+    expect((await app.inject({ url })).statusCode).toBe(401);
+    const director = await app.inject({ url, headers: headers.director ?? {} });
+    expect(director.statusCode, director.body).toBe(200);
+    // Two trusts asked; the one return was made after the 10 July deadline (it was made today).
+    expect(director.json()).toMatchObject({
+      period: { label: 'June 2025', deadline: '2025-07-10', closes: '2025-07-20' },
+      summary: { asked: 2, submitted: 1, onTime: 0, missing: 1 },
+      byRegion: [{ code: 'Y56', asked: 2, submitted: 1 }],
+      byIcb: [{ code: 'QKK', asked: 2, submitted: 1 }],
+    });
+    expect(director.json().organisations.map((o: { status: string }) => o.status)).toEqual([
+      'not-started',
+      'submitted',
+    ]);
+    // A trust's submitter sees only its own organisation.
+    const own = (await app.inject({ url, headers: headers.other ?? {} })).json();
+    expect(own.summary).toMatchObject({ asked: 1, submitted: 0 });
+    const draft = await app.inject({
+      url: '/api/templates/winter/coverage',
+      headers: headers.director ?? {},
+    });
+    expect(draft.statusCode).toBe(400);
+    expect(draft.json().error.message).toContain('it is a draft');
+  });
 });

@@ -7,6 +7,7 @@ import {
   getBurden,
   getInbox,
   getLineage,
+  getTemplateCoverage,
   getTemplateView,
   listTemplateViews,
   retireTemplate,
@@ -16,6 +17,8 @@ import {
   burdenParams,
   burdenQuerySchema,
   burdenResponseSchema,
+  coverageQuerySchema,
+  coverageResponseSchema,
   inboxResponseSchema,
   lineageResponseSchema,
   templateBodySchema,
@@ -74,6 +77,22 @@ export function templateRoutes(context: ApiContext): FastifyPluginAsyncZod {
         );
         return reply.status(201).send({ template });
       },
+    );
+
+    app.get(
+      '/api/templates/:code/coverage',
+      {
+        schema: {
+          summary:
+            'Who has and has not made the return for a period, and who made it by the deadline, per organisation, ICB and region (the organisations your roles cover)',
+          tags: ['returns'],
+          params: templateCodeParams,
+          querystring: coverageQuerySchema,
+          response: { 200: coverageResponseSchema },
+        },
+      },
+      async (request) =>
+        getTemplateCoverage(db, request.caller.principal, request.params.code, request.query.period, today()),
     );
 
     app.post(

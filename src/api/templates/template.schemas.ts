@@ -102,3 +102,44 @@ export const inboxResponseSchema = z.object({
   ),
   outstanding: z.number().int(),
 });
+
+export const coverageQuerySchema = z.object({
+  period: isoDateParam
+    .optional()
+    .describe('Any date in the period (default: the latest period that has ended)'),
+});
+const coverageGroup = z.object({
+  code: z.string(),
+  name: z.string(),
+  asked: z.number().int(),
+  submitted: z.number().int(),
+  onTime: z.number().int(),
+});
+export const coverageResponseSchema = z.object({
+  template: z.object({ code: z.string(), name: z.string() }),
+  period: z.object({
+    start: isoDateParam,
+    label: z.string(),
+    opens: isoDateParam,
+    deadline: isoDateParam,
+    closes: isoDateParam,
+  }),
+  organisations: z.array(
+    z.object({
+      odsCode: z.string(),
+      name: z.string(),
+      icbCode: z.string().nullable(),
+      regionCode: z.string().nullable(),
+      status: z.enum(['not-started', 'draft', 'submitted', 'published']),
+      onTime: z.boolean().nullable(),
+    }),
+  ),
+  summary: z.object({
+    asked: z.number().int(),
+    submitted: z.number().int(),
+    onTime: z.number().int(),
+    missing: z.number().int(),
+  }),
+  byRegion: z.array(coverageGroup),
+  byIcb: z.array(coverageGroup),
+});

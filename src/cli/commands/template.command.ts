@@ -8,6 +8,7 @@ import {
   getBurden,
   getInbox,
   getLineage,
+  getTemplateCoverage,
   getTemplateView,
   listTemplateViews,
   retireTemplate,
@@ -98,6 +99,46 @@ export function registerTemplateCommands(program: Command): void {
           const t = await createTemplate(handle.db, operatorActor(), input, todayIsoDate());
           if (options.json) return printJson({ template: t });
           printTemplate(t);
+        });
+      } catch (error) {
+        reportError(error, options);
+      }
+    });
+  templates
+    .command('coverage <code>')
+    .description('Who has and has not made the return for a period, and who made it by the deadline')
+    .option(
+      '--period <date>',
+      'any date in the period (default: the latest period that has ended)',
+      parseDateOption,
+    )
+    .option('--json', 'print one JSON document')
+    .action(async (code: string, options: { period?: string; json?: boolean }) => {
+      try {
+        await withDatabase('oversight templates coverage', async ({ handle }) => {
+          const c = await getTemplateCoverage(handle.db, null, code, options.period, todayIsoDate());
+          if (options.json) return printJson(c);
+          printLine(
+            `${c.template.name}, ${c.period.label} (due ${c.period.deadline}): ${c.summary.submitted} of ${c.summary.asked} submitted, ${c.summary.onTime} by the deadline, ${c.summary.missing} missing`,
+          );
+          printTable(
+            c.byRegion.map((g) => ({
+              region: g.code,
+              name: g.name,
+              asked: g.asked,
+              submitted: g.submitted,
+              on_time: g.onTime,
+            })),
+            ['region', 'name', 'asked', 'submitted', 'on_time'],
+          );
+          const missing = c.organisations.filter((o) => o.onTime === null);
+          if (missing.length > 0) {
+            printLine('\nNot submitted');
+            printTable(
+              missing.map((o) => ({ code: o.odsCode, name: o.name, icb: o.icbCode, status: o.status })),
+              ['code', 'name', 'icb', 'status'],
+            );
+          }
         });
       } catch (error) {
         reportError(error, options);

@@ -167,6 +167,14 @@ describe('oversight segments in a real browser', () => {
     await expect.poll(() => page.getByTestId('templates-table').textContent()).toContain('Draft');
     expect(await page.getByTestId('lineage-table').locator('tbody tr').count()).toBeGreaterThan(20);
     await expectAccessible('46-collections');
+    // Signed in as a regional director: who in the region has made the A&E return.
+    await page.getByRole('link', { name: 'A&E attendances and emergency admissions' }).click();
+    await page.waitForURL(/\/collections\/ae-monthly$/);
+    await expect
+      .poll(() => page.getByTestId('coverage-lede').textContent())
+      .toMatch(/^0 of \d+ made the return/);
+    expect(await page.getByTestId('coverage-regions').locator('tbody tr').count()).toBe(1);
+    await expectAccessible('48-coverage');
     await page.goto(`${app.baseUrl}/organisations/${segmentFour.odsCode}`);
     await expect
       .poll(() => page.getByTestId('burden').textContent())

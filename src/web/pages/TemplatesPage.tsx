@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { api } from '../api-client.js';
 import { organisationKindLabels, type OrganisationKind } from '../../domain/organisation.js';
 import { formatLongDate } from '../../domain/iso-date.js';
@@ -76,7 +77,8 @@ export function TemplatesPage() {
                   {templates.data.templates.map((t) => (
                     <tr className="nhsuk-table__row" key={t.code}>
                       <td className="nhsuk-table__cell">
-                        {t.name} <span className="app-secondary">{t.code}</span>
+                        {t.status === 'active' ? <Link to={`/collections/${t.code}`}>{t.name}</Link> : t.name}{' '}
+                        <span className="app-secondary">{t.code}</span>
                       </td>
                       <td className="nhsuk-table__cell">
                         <Tag colour={statusColours[t.status]}>
