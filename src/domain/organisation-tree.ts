@@ -41,3 +41,24 @@ export function countByKind(node: OrganisationTreeNode): Record<string, number> 
   visit(node);
   return counts;
 }
+
+/**
+ * For flat as-at rows: the nearest ancestor of a row's parent of one of the kinds (a trust's ICB or
+ * region), walking parent links; undefined when there is none.
+ */
+export function ancestorFinder(
+  rows: readonly OrganisationAsAt[],
+): (parentId: number | null, kinds: readonly string[]) => OrganisationAsAt | undefined {
+  const byId = new Map(rows.map((o) => [o.id, o]));
+  return (parentId, kinds) => {
+    for (
+      let current = parentId === null ? undefined : byId.get(parentId), steps = 0;
+      current && steps < 10;
+      steps += 1
+    ) {
+      if (kinds.includes(current.kind)) return current;
+      current = current.parentId === null ? undefined : byId.get(current.parentId);
+    }
+    return undefined;
+  };
+}

@@ -30,6 +30,17 @@ const deficit = {
   value: 0,
 };
 
+/** What the NOF versions share after scoring: the deficit override, segment 5 by judgement, labels. */
+const nofRules = {
+  minimumMetrics: 1,
+  conditions: [deficit],
+  overrides: [{ condition: 'deficit', atBest: 3, label: 'In deficit: no better than segment 3' }],
+  // The published method computes segments 1–4; only segment 5 is a regional decision.
+  judgement: { segments: [5], segment5Requires: 4 },
+  significantChange: 0.2,
+  segmentLabels: nofSegmentLabels,
+} satisfies Partial<MethodologyInput>;
+
 export const shippedMethodologies: MethodologyInput[] = [
   {
     code: 'nof-2025-26',
@@ -69,14 +80,8 @@ export const shippedMethodologies: MethodologyInput[] = [
         scoring: { kind: 'standard', polarity: 'higher-is-better', operator: '>=', value: 0 },
       },
     ],
-    minimumMetrics: 1,
     segmentRule: { kind: 'quartiles' },
-    conditions: [deficit],
-    overrides: [{ condition: 'deficit', atBest: 3, label: 'In deficit: no better than segment 3' }],
-    // The published method computes segments 1–4; only segment 5 is a regional decision.
-    judgement: { segments: [5], segment5Requires: 4 },
-    significantChange: 0.2,
-    segmentLabels: nofSegmentLabels,
+    ...nofRules,
   },
   {
     code: 'nof-2026-27',
@@ -122,14 +127,8 @@ export const shippedMethodologies: MethodologyInput[] = [
         scoring: { kind: 'standard', polarity: 'higher-is-better', operator: '>=', value: 0 },
       },
     ],
-    minimumMetrics: 1,
     segmentRule: { kind: 'thresholds', cutPoints: [1.75, 2.5, 3.25] },
-    conditions: [deficit],
-    overrides: [{ condition: 'deficit', atBest: 3, label: 'In deficit: no better than segment 3' }],
-    // The published method computes segments 1–4; only segment 5 is a regional decision.
-    judgement: { segments: [5], segment5Requires: 4 },
-    significantChange: 0.2,
-    segmentLabels: nofSegmentLabels,
+    ...nofRules,
   },
   {
     code: 'sof-2016',

@@ -139,12 +139,22 @@ export async function getPerformanceReport(
       benchmark: null,
     });
   }
-  await addBenchmarkPositions(
-    db,
-    options.odsCode,
-    rows,
-    dashboard.series.map((s) => s.metric),
-  );
+  // The dashboard has already found the organisation; its kind decides its peers and its methodology.
+  const organisation = await findOrganisationByCode(db, options.odsCode);
+  const subject = organisation
+    ? {
+        id: organisation.id,
+        odsCode: options.odsCode,
+        kind: (await findLatestVersion(db, organisation.id))?.kind,
+      }
+    : null;
+  if (subject)
+    await addBenchmarkPositions(
+      db,
+      subject,
+      rows,
+      dashboard.series.map((s) => s.metric),
+    );
   const matrix: PerformanceReport['matrix'] = {
     improvement: { pass: 0, inconsistent: 0, fail: 0, none: 0 },
     common: { pass: 0, inconsistent: 0, fail: 0, none: 0 },
@@ -165,15 +175,9 @@ export async function getPerformanceReport(
   return {
     organisation: dashboard.aggregate,
     segment:
-      options.withSegment === false
+      options.withSegment === false || !subject
         ? null
-        : await reportSegment(
-            db,
-            options.odsCode,
-            dashboard.to,
-            options.today,
-            options.viewer ?? { kind: 'public' },
-          ),
+        : await reportSegment(db, subject, dashboard.to, options.today, options.viewer ?? { kind: 'public' }),
     month: dashboard.to,
     sections,
     matrix,
@@ -184,15 +188,19 @@ export async function getPerformanceReport(
  * Trusts under NOF 2025/26; ICBs under the 2026/27 style from its first quarter (ICBs were not segmented
  * before). The quarter is the last complete one to the report's month; other kinds have no segment.
  */
+interface ReportSubject {
+  id: number;
+  odsCode: string;
+  kind: string | undefined;
+}
+
 async function reportSegment(
   db: Db,
-  odsCode: string,
+  { odsCode, kind }: ReportSubject,
   month: IsoDate,
   today: IsoDate,
   viewer: Principal | null,
 ): Promise<ReportSegment | null> {
-  const organisation = await findOrganisationByCode(db, odsCode);
-  const kind = organisation ? (await findLatestVersion(db, organisation.id))?.kind : null;
   const level = kind === 'nhs-trust' ? 'nhs-trust' : kind === 'icb' || kind === 'stp' ? 'icb' : null;
   if (!level) return null;
   const quarter = lastCompleteQuarter(month);
@@ -243,17 +251,16 @@ const kindGroups: Record<string, { kinds: string[]; among: string }> = {
  */
 async function addBenchmarkPositions(
   db: Db,
-  odsCode: string,
+  organisation: ReportSubject,
   rows: ReportRow[],
   metrics: ReadonlyArray<Pick<Metric, 'code' | 'versions'> & { id: number }>,
 ): Promise<void> {
-  const organisation = await findOrganisationByCode(db, odsCode);
-  const kind = organisation ? (await findLatestVersion(db, organisation.id))?.kind : undefined;
+  const kind = organisation.kind;
   const group = kind ? kindGroups[kind] : undefined;
   const months = [...new Set(rows.map((r) => r.month))].sort();
   const first = months[0];
   const last = months[months.length - 1];
-  if (!organisation || !group || !first || !last) return;
+  if (!group || !first || !last) return;
   const peers = await listOrganisationIdsOfKindsAt(db, group.kinds, last);
   const byCode = new Map(metrics.map((m) => [m.code, m]));
   const cached = await listRollupsForAggregates(

@@ -11,6 +11,7 @@ import {
   listSegmentJudgements,
   lockOrganisationForJudgement,
   type AggregateRollupRow,
+  type MethodologyVersionRow,
   type SegmentJudgementRow,
 } from '../db/oversight.repository.js';
 import type { Principal } from '../domain/access.js';
@@ -18,6 +19,7 @@ import type { Actor } from '../domain/audit.js';
 import { conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
 import { addDays, type IsoDate } from '../domain/iso-date.js';
 import { itemsOf, metricValue, targetsFor, versionFor } from '../domain/metric.js';
+import { ancestorFinder } from '../domain/organisation-tree.js';
 import { shippedMethodologies } from '../domain/oversight-methodologies.js';
 import {
   methodologySchema,
@@ -110,7 +112,16 @@ export async function getMethodology(
   version?: number,
   quarterStart?: IsoDate,
 ): Promise<Methodology> {
-  const rows = await listMethodologyVersions(ex);
+  return chooseMethodology(await listMethodologyVersions(ex), code, version, quarterStart);
+}
+
+/** The choice `getMethodology` makes, over versions already read. */
+function chooseMethodology(
+  rows: readonly MethodologyVersionRow[],
+  code: string,
+  version?: number,
+  quarterStart?: IsoDate,
+): Methodology {
   const ofCode = rows.filter((row) => row.code === code);
   if (ofCode.length === 0)
     throw notFound(
@@ -290,7 +301,15 @@ export interface SegmentRow {
 export interface Segmentation {
   methodology: Pick<
     Methodology,
-    'code' | 'version' | 'name' | 'summary' | 'source' | 'segmentRule' | 'significantChange' | 'effectiveFrom'
+    | 'code'
+    | 'version'
+    | 'name'
+    | 'summary'
+    | 'source'
+    | 'segmentRule'
+    | 'significantChange'
+    | 'effectiveFrom'
+    | 'levels'
   > & {
     domains: Methodology['domains'];
     metrics: Array<MethodologyMetric & { name: string; unit: string }>;
@@ -370,14 +389,7 @@ export function lastCompleteQuarter(month: IsoDate): Period {
 
 async function organisationsAt(ex: Executor, level: SegmentLevel, date: IsoDate): Promise<Organisation[]> {
   const all = await listOrganisationsAt(ex, date);
-  const byId = new Map(all.map((o) => [o.id, o]));
-  const ancestorOfKind = (id: number | null, kinds: readonly string[]): string | null => {
-    for (let current = id === null ? undefined : byId.get(id), steps = 0; current && steps < 10; steps += 1) {
-      if (kinds.includes(current.kind)) return current.odsCode;
-      current = current.parentId === null ? undefined : byId.get(current.parentId);
-    }
-    return null;
-  };
+  const ancestorOf = ancestorFinder(all);
   const kinds = level === 'icb' ? ['icb', 'stp'] : ['nhs-trust'];
   return all
     .filter((o) => kinds.includes(o.kind))
@@ -387,8 +399,8 @@ async function organisationsAt(ex: Executor, level: SegmentLevel, date: IsoDate)
       name: o.name,
       kind: o.kind,
       sector: o.sector,
-      icbCode: level === 'icb' ? o.odsCode : ancestorOfKind(o.parentId, ['icb', 'stp']),
-      regionCode: ancestorOfKind(o.parentId, ['region']),
+      icbCode: level === 'icb' ? o.odsCode : (ancestorOf(o.parentId, ['icb', 'stp'])?.odsCode ?? null),
+      regionCode: ancestorOf(o.parentId, ['region'])?.odsCode ?? null,
     }));
 }
 
@@ -822,7 +834,8 @@ async function redactJudgements(
 
 export async function getSegmentation(db: Db, request: SegmentationRequest): Promise<Segmentation> {
   await refreshRollupCache(db, { wait: false });
-  const latestVersion = await getMethodology(db, request.methodologyCode, request.version);
+  const versions = await listMethodologyVersions(db);
+  const latestVersion = chooseMethodology(versions, request.methodologyCode, request.version);
   const level = request.level ?? 'nhs-trust';
   if (!latestVersion.levels.includes(level))
     throw invalidInput(
@@ -840,7 +853,7 @@ export async function getSegmentation(db: Db, request: SegmentationRequest): Pro
   // Without a version asked for, the version in force in the quarter: a new version never rewrites history.
   const methodology =
     request.version === undefined
-      ? await getMethodology(db, request.methodologyCode, undefined, quarter.start)
+      ? chooseMethodology(versions, request.methodologyCode, undefined, quarter.start)
       : latestVersion;
   const metrics = metricsOf(methodology, catalogue);
   const metricByCode = new Map(metrics.map((m) => [m.code, m]));
@@ -939,7 +952,7 @@ export async function getSegmentation(db: Db, request: SegmentationRequest): Pro
   if (request.viewer !== null)
     await redactJudgements(db, current, idByCode, request.viewer ?? { kind: 'public' }, quarterLast);
 
-  const earliestVersion = (await listMethodologyVersions(db)).find((row) => row.code === methodology.code);
+  const earliestVersion = versions.find((row) => row.code === methodology.code);
   return {
     methodology: {
       code: methodology.code,
@@ -948,6 +961,7 @@ export async function getSegmentation(db: Db, request: SegmentationRequest): Pro
       summary: methodology.summary,
       source: methodology.source,
       effectiveFrom: methodology.effectiveFrom,
+      levels: methodology.levels,
       segmentRule: methodology.segmentRule,
       significantChange: methodology.significantChange,
       domains: methodology.domains,

@@ -11,7 +11,6 @@ import type { AssuranceIcon, VariationIcon } from '../stats/spc.js';
 import { notFound } from '../domain/errors.js';
 import { getPerformanceReport } from './performance-report.service.js';
 import {
-  getMethodology,
   getSegmentation,
   mayJudge,
   summariseSegments,
@@ -123,12 +122,11 @@ export async function getSystemOversight(
   const kind = area?.kind ?? (await findLatestVersion(db, organisation.id))?.kind ?? 'unknown';
   const nameOf = (code: string) => standing.get(code)?.name ?? code;
   // ICBs' own segments for the same quarter, where the methodology segments ICBs (2026/27 on).
-  const methodology = await getMethodology(db, trusts.methodology.code, trusts.methodology.version);
-  const icbRows = methodology.levels.includes('icb')
+  const icbRows = trusts.methodology.levels.includes('icb')
     ? (
         await getSegmentation(db, {
-          methodologyCode: methodology.code,
-          version: methodology.version,
+          methodologyCode: trusts.methodology.code,
+          version: trusts.methodology.version,
           level: 'icb',
           period: trusts.period.start,
           today: request.today,

@@ -13,6 +13,7 @@ import {
   type CollectionTemplate,
   type TemplateStatus,
 } from '../domain/collection-template.js';
+import { ancestorFinder } from '../domain/organisation-tree.js';
 import { AppError, conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
 import { isIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { itemsOf } from '../domain/metric.js';
@@ -527,14 +528,7 @@ export async function getTemplateCoverage(
     );
   const dates = scheduleFor(template, period);
   const all = await listOrganisationsAt(db, period.start);
-  const byId = new Map(all.map((o) => [o.id, o]));
-  const ancestor = (id: number | null, kinds: readonly string[]) => {
-    for (let current = id === null ? undefined : byId.get(id), steps = 0; current && steps < 10; steps += 1) {
-      if (kinds.includes(current.kind)) return current;
-      current = current.parentId === null ? undefined : byId.get(current.parentId);
-    }
-    return undefined;
-  };
+  const ancestor = ancestorFinder(all);
   const returns = new Map(
     (await listSubmissionsForTemplatePeriod(db, code, period.start)).map((r) => [r.organisationId, r]),
   );

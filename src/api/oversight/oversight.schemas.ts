@@ -118,6 +118,7 @@ const methodologySummarySchema = z.object({
   summary: z.string(),
   source: z.string(),
   effectiveFrom: isoDateParam,
+  levels: z.array(z.enum(['nhs-trust', 'icb'])),
   segmentRule: methodologySchema.shape.segmentRule,
   significantChange: z.number().nullable(),
   domains: z.array(z.object({ key: z.string(), label: z.string() })),

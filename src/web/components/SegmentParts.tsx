@@ -384,3 +384,85 @@ export function OversightPosition({ code }: { code: string }) {
     </p>
   );
 }
+
+/**
+ * Organisations with their segments, as a league table: position, average score, segment (and whether an
+ * override or a judgement set it), the change since the previous quarter and the drivers.
+ */
+export function SegmentTable({
+  caption,
+  rows,
+  methodologyCode,
+  period,
+  previousLabel,
+  testId,
+}: {
+  caption: string;
+  rows: readonly SegmentRow[];
+  methodologyCode: string;
+  period: string;
+  previousLabel: string;
+  testId: string;
+}) {
+  return (
+    <TableContainer label={caption}>
+      <table className="nhsuk-table" data-testid={testId}>
+        <caption className="nhsuk-table__caption nhsuk-table__caption--m">{caption}</caption>
+        <thead className="nhsuk-table__head">
+          <tr className="nhsuk-table__row">
+            <th className="nhsuk-table__header app-numeric" scope="col">
+              Position in type
+            </th>
+            <th className="nhsuk-table__header" scope="col">
+              Organisation
+            </th>
+            <th className="nhsuk-table__header app-numeric" scope="col">
+              Average score
+            </th>
+            <th className="nhsuk-table__header" scope="col">
+              Segment
+            </th>
+            <th className="nhsuk-table__header" scope="col">
+              Since {previousLabel}
+            </th>
+            <th className="nhsuk-table__header" scope="col">
+              Drivers
+            </th>
+          </tr>
+        </thead>
+        <tbody className="nhsuk-table__body">
+          {rows.map((row) => (
+            <tr className="nhsuk-table__row" key={row.odsCode}>
+              <td className="nhsuk-table__cell app-numeric">
+                {row.leaguePosition ?? <Empty>Not ranked</Empty>}
+              </td>
+              <td className="nhsuk-table__cell">
+                <Link
+                  to={`/organisations/${row.odsCode}/oversight?methodology=${methodologyCode}&period=${period}`}
+                >
+                  {row.name}
+                </Link>{' '}
+                <span className="app-secondary">{row.odsCode}</span>
+              </td>
+              <td className="nhsuk-table__cell app-numeric">{formatScore(row.averageScore)}</td>
+              <td className="nhsuk-table__cell">
+                <SegmentTag segment={row.segment} />
+                {row.judgement && !row.judgement.lapsed ? (
+                  <span className="app-secondary"> by judgement</span>
+                ) : row.overridesApplied.length > 0 ? (
+                  <span className="app-secondary"> after override</span>
+                ) : null}
+              </td>
+              <td className="nhsuk-table__cell">
+                <ChangeText row={row} />
+              </td>
+              <td className="nhsuk-table__cell">
+                <DriverList row={row} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableContainer>
+  );
+}

@@ -4,11 +4,10 @@ import { api, type SystemResponse } from '../api-client.js';
 import { AssuranceIconView, VariationIconView } from '../charts/SpcIcons.js';
 import { ApiErrorSummary, Empty, Loading, TableContainer, usePageTitle } from '../components/page-parts.js';
 import {
-  ChangeText,
-  DriverList,
   formatScore,
   JudgementForm,
   SegmentDetail,
+  SegmentTable,
   SegmentTag,
 } from '../components/SegmentParts.js';
 import { formatValue } from '../format.js';
@@ -243,65 +242,13 @@ function Trusts({ view }: { view: SystemResponse }) {
     (a, b) => (b.segment ?? 0) - (a.segment ?? 0) || (b.averageScore ?? 0) - (a.averageScore ?? 0),
   );
   return (
-    <TableContainer label="Trusts">
-      <table className="nhsuk-table" data-testid="oversight-trusts">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--m">
-          Trusts, most support needed first
-        </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th className="nhsuk-table__header" scope="col">
-              Trust
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Segment
-            </th>
-            <th className="nhsuk-table__header app-numeric" scope="col">
-              Average score
-            </th>
-            <th className="nhsuk-table__header app-numeric" scope="col">
-              Position in type
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Since {view.previousPeriod.label}
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Drivers
-            </th>
-          </tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {sorted.map((t) => (
-            <tr className="nhsuk-table__row" key={t.odsCode}>
-              <td className="nhsuk-table__cell">
-                <Link
-                  to={`/organisations/${t.odsCode}/oversight?methodology=${view.methodology.code}&period=${view.period.start}`}
-                >
-                  {t.name}
-                </Link>{' '}
-                <span className="app-secondary">{t.odsCode}</span>
-              </td>
-              <td className="nhsuk-table__cell">
-                <SegmentTag segment={t.segment} />
-              </td>
-              <td className="nhsuk-table__cell app-numeric">{formatScore(t.averageScore)}</td>
-              <td className="nhsuk-table__cell app-numeric">
-                {t.leaguePosition === null ? (
-                  <Empty>Not ranked</Empty>
-                ) : (
-                  `${t.leaguePosition} of ${t.leagueOf}`
-                )}
-              </td>
-              <td className="nhsuk-table__cell">
-                <ChangeText row={t} />
-              </td>
-              <td className="nhsuk-table__cell">
-                <DriverList row={t} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableContainer>
+    <SegmentTable
+      caption="Trusts, most support needed first"
+      rows={sorted}
+      methodologyCode={view.methodology.code}
+      period={view.period.start}
+      previousLabel={view.previousPeriod.label}
+      testId="oversight-trusts"
+    />
   );
 }

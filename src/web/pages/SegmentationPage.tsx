@@ -1,8 +1,8 @@
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { api, type SegmentRow, type SegmentsResponse } from '../api-client.js';
 import { SelectField } from '../components/form-parts.js';
-import { ApiErrorSummary, Empty, Loading, TableContainer, usePageTitle } from '../components/page-parts.js';
-import { ChangeText, DriverList, formatScore, SegmentTag } from '../components/SegmentParts.js';
+import { ApiErrorSummary, Loading, TableContainer, usePageTitle } from '../components/page-parts.js';
+import { SegmentTable, SegmentTag } from '../components/SegmentParts.js';
 import { addMonths, formatPeriod, periodContaining } from '../../domain/period.js';
 import { useApi } from '../use-api.js';
 
@@ -12,78 +12,6 @@ function quarterOptions(latest: string): Array<{ value: string; text: string }> 
     const quarter = periodContaining('quarter', addMonths(latest, -3 * i));
     return { value: quarter.start, text: formatPeriod(quarter) };
   });
-}
-
-function LeagueTable({
-  rows,
-  group,
-  result,
-}: {
-  rows: SegmentRow[];
-  group: string;
-  result: SegmentsResponse;
-}) {
-  return (
-    <TableContainer label={`League table: ${group}`}>
-      <table className="nhsuk-table" data-testid="segment-league">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--m">
-          {group === 'All ICBs' ? 'Integrated care boards (ICBs)' : group}
-        </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th className="nhsuk-table__header app-numeric" scope="col">
-              Position
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Organisation
-            </th>
-            <th className="nhsuk-table__header app-numeric" scope="col">
-              Average score
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Segment
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Since {result.previousPeriod.label}
-            </th>
-            <th className="nhsuk-table__header" scope="col">
-              Drivers
-            </th>
-          </tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {rows.map((row) => (
-            <tr className="nhsuk-table__row" key={row.odsCode}>
-              <td className="nhsuk-table__cell app-numeric">
-                {row.leaguePosition ?? <Empty>Not ranked</Empty>}
-              </td>
-              <td className="nhsuk-table__cell">
-                <Link
-                  to={`/organisations/${row.odsCode}/oversight?methodology=${result.methodology.code}&period=${result.period.start}`}
-                >
-                  {row.name}
-                </Link>{' '}
-                <span className="app-secondary">{row.odsCode}</span>
-              </td>
-              <td className="nhsuk-table__cell app-numeric">{formatScore(row.averageScore)}</td>
-              <td className="nhsuk-table__cell">
-                <SegmentTag segment={row.segment} />
-                {row.overridesApplied.length > 0 || row.judgement ? (
-                  <span className="app-secondary"> {row.judgement ? 'by judgement' : 'after override'}</span>
-                ) : null}
-              </td>
-              <td className="nhsuk-table__cell">
-                <ChangeText row={row} />
-              </td>
-              <td className="nhsuk-table__cell">
-                <DriverList row={row} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableContainer>
-  );
 }
 
 /** Which organisations need support, and why? Segments for a quarter, by trust type or for ICBs. */
@@ -252,7 +180,15 @@ function Results({ result }: { result: SegmentsResponse }) {
         segment and the drivers, not the rank alone.
       </p>
       {[...groups.entries()].map(([group, rows]) => (
-        <LeagueTable key={group} group={group} rows={rows} result={result} />
+        <SegmentTable
+          key={group}
+          caption={group === 'All ICBs' ? 'Integrated care boards (ICBs)' : group}
+          rows={rows}
+          methodologyCode={result.methodology.code}
+          period={result.period.start}
+          previousLabel={result.previousPeriod.label}
+          testId="segment-league"
+        />
       ))}
     </>
   );
