@@ -17,6 +17,8 @@ export interface Config {
   trustProxy: boolean | string[];
   /** Sign-in through an OpenID Connect provider (CIS2, Entra ID); null when not configured. */
   oidc: OidcSettings | null;
+  /** Seconds between checks for due feeds while the server runs; 0 turns scheduled feeds off. */
+  feedPollSeconds: number;
 }
 
 export interface OidcSettings {
@@ -49,6 +51,7 @@ const environmentSchema = z.object({
       'must be true, or proxy addresses (or CIDR ranges) separated by commas',
     )
     .optional(),
+  FEED_POLL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
 });
 
 /** Reads and validates the environment once, at start-up; a bad setting stops the process with a clear message. */
@@ -98,6 +101,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
             label: env.OIDC_LABEL,
           }
         : null,
+    feedPollSeconds: env.FEED_POLL_SECONDS,
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Db, DatabaseEngine } from '../db/database.js';
+import type { Db, DatabaseEngine, DatabaseHandle } from '../db/database.js';
+import type { FeedFileOpener } from '../domain/feed.js';
 import type { IsoDate } from '../domain/iso-date.js';
 import type { OidcClient } from '../services/oidc.service.js';
 
@@ -12,4 +13,11 @@ export interface ApiContext {
   oidc?: OidcClient | null;
   /** Session cookies marked Secure (the service is reached over HTTPS). */
   secureCookies?: boolean;
+  /** What running a feed needs: the handle (imports are bulk transactions) and the file opener. */
+  feeds?: FeedRuntime | null;
+}
+
+export interface FeedRuntime {
+  handle: DatabaseHandle;
+  open: FeedFileOpener;
 }

@@ -13,15 +13,18 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { getDatasetNotice } from '../services/dataset.service.js';
+import { startFeedScheduler } from '../services/feed-scheduler.js';
 import { accessRoutes } from './access/access.routes.js';
 import type { ApiContext } from './api-context.js';
 import { registerAuthentication } from './auth/authentication.js';
 import { registerErrorHandling } from './error-handler.js';
+import { feedRoutes } from './feeds/feed.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { benchmarkRoutes } from './metrics/benchmark.routes.js';
 import { metricRoutes } from './metrics/metric.routes.js';
 import { organisationRoutes } from './organisations/organisation.routes.js';
 import { oversightRoutes } from './oversight/oversight.routes.js';
+import { planningRoutes } from './planning/planning.routes.js';
 import { submissionRoutes } from './submissions/submission.routes.js';
 import { templateRoutes } from './templates/template.routes.js';
 
@@ -41,6 +44,8 @@ export interface ServerOptions extends ApiContext {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
   trustProxy?: boolean | string[];
+  /** Seconds between checks for due feeds (FEED_POLL_SECONDS); 0 or unset runs no schedule. Needs `feeds`. */
+  feedPollSeconds?: number;
 }
 
 /** The API and the web app on one port. Routes are thin; everything else is in services. */
@@ -119,6 +124,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     today: options.today,
     oidc: options.oidc ?? null,
     secureCookies: options.secureCookies ?? false,
+    feeds: options.feeds ?? null,
   };
   await registerAuthentication(app, context);
   app.addHook('onSend', async (request, reply, payload) => {
@@ -137,7 +143,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(templateRoutes(context));
   await app.register(accessRoutes(context));
   await app.register(submissionRoutes(context));
+  await app.register(feedRoutes(context));
+  await app.register(planningRoutes(context));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (options.feeds && (options.feedPollSeconds ?? 0) > 0) {
+    const scheduler = startFeedScheduler(options.feeds.handle, {
+      open: options.feeds.open,
+      pollSeconds: options.feedPollSeconds ?? 0,
+      log: { info: (message) => app.log.info(message), error: (message) => app.log.error(message) },
+    });
+    // Closing the server stops the schedule and waits for a run in progress.
+    app.addHook('onClose', async () => scheduler.stop());
+  }
 
   const webRoot = options.webRoot && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : null;
   if (webRoot) {

@@ -3,12 +3,15 @@ import { registerAccessCommands } from './commands/access.command.js';
 import { registerBenchmarkCommand } from './commands/benchmark.command.js';
 import { registerDbCommands } from './commands/db.command.js';
 import { registerDemoCommand } from './commands/demo.command.js';
+import { registerFeedCommands } from './commands/feed.command.js';
 import { registerImportCommands } from './commands/import.command.js';
 import { registerMetricCommands } from './commands/metric.command.js';
 import { registerOrgsCommands } from './commands/orgs.command.js';
 import { registerOversightCommands } from './commands/oversight.command.js';
 import { registerQuarantineCommands } from './commands/quarantine.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
+import { registerPlanCommands } from './commands/plan.command.js';
+import { registerReturnCommands } from './commands/returns.command.js';
 import { registerTemplateCommands } from './commands/template.command.js';
 
 /**
@@ -34,7 +37,10 @@ registerMetricCommands(program);
 registerBenchmarkCommand(program);
 registerOversightCommands(program);
 registerTemplateCommands(program);
+registerReturnCommands(program);
+registerPlanCommands(program);
 registerQuarantineCommands(program);
+registerFeedCommands(program);
 registerDemoCommand(program);
 registerAccessCommands(program);
 

@@ -80,7 +80,14 @@ describe('oversight templates, lineage and burden', () => {
       '--period',
       '2025-04-01',
     );
-    expect(coverage.body.summary).toEqual({ asked: 42, submitted: 0, onTime: 0, missing: 42 });
+    expect(coverage.body.summary).toEqual({
+      asked: 42,
+      submitted: 0,
+      onTime: 0,
+      missing: 42,
+      complete: 0,
+      accepted: 0,
+    });
     const missing = await cli.run('burden', 'ZZZ99');
     expect(missing.code).toBe(4);
   });

@@ -53,10 +53,16 @@ export async function extendObservationExtent(
   ex: Executor,
   extents: ReadonlyArray<{ itemId: number; periodType: string; first: IsoDate; last: IsoDate }>,
 ): Promise<void> {
-  for (const extent of extents) {
+  // One statement for the lot (a return names hundreds of items); an item listed twice is merged first,
+  // since one upsert cannot touch a row twice.
+  for (let start = 0; start < extents.length; start += 2000) {
+    const batch = extents.slice(start, start + 2000);
     await sql`
       insert into observation_extent (item_id, period_type, first_period, last_period)
-      values (${extent.itemId}, ${extent.periodType}, ${extent.first}::date, ${extent.last}::date)
+      select item_id, period_type, min(first_period), max(last_period)
+      from (values ${sql.join(batch.map((e) => sql`(${e.itemId}::int, ${e.periodType}::char(1), ${e.first}::date, ${e.last}::date)`))})
+        as v (item_id, period_type, first_period, last_period)
+      group by item_id, period_type
       on conflict (item_id, period_type) do update
         set first_period = least(observation_extent.first_period, excluded.first_period),
             last_period = greatest(observation_extent.last_period, excluded.last_period)
@@ -296,4 +302,32 @@ export async function withKeyIndexBuiltAfterLoad<T>(ex: Executor, load: () => Pr
       on observation (code_id, item_id, period_type, period_start) where is_current
   `.execute(ex);
   return result;
+}
+
+/**
+ * The latest current values of some items for one code before a period, newest first per item (the
+ * organisation's own history, against which a new return's values are checked).
+ */
+export async function listItemHistory(
+  ex: Executor,
+  key: { odsCode: string; itemCodes: readonly string[]; periodType: string; since: IsoDate; before: IsoDate },
+): Promise<Record<string, Array<{ periodStart: IsoDate; value: number }>>> {
+  const history: Record<string, Array<{ periodStart: IsoDate; value: number }>> = {};
+  if (key.itemCodes.length === 0) return history;
+  // One row per item with its values in date order: hundreds of items × two years is thousands of rows
+  // otherwise, and handing rows back is most of the cost on PGlite (docs/benchmarks.md, returns).
+  const rows = await sql<{ item: string; periods: string[]; values: number[] }>`
+    select i.code as item, array_agg(o.period_start::text order by o.period_start) as periods,
+      array_agg(o.value order by o.period_start) as values
+    from observation o
+    join reporting_code c on c.id = o.code_id
+    join data_item i on i.id = o.item_id
+    where o.is_current and c.ods_code = ${key.odsCode} and o.period_type = ${key.periodType}
+      and o.period_start >= ${key.since}::date and o.period_start < ${key.before}::date
+      and i.code in (${sql.join([...key.itemCodes])})
+    group by i.code
+  `.execute(ex);
+  for (const row of rows.rows)
+    history[row.item] = row.periods.map((periodStart, i) => ({ periodStart, value: Number(row.values[i]) }));
+  return history;
 }

@@ -316,6 +316,82 @@ export interface SubmissionTable {
   created_at: Timestamp;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_by: string;
+  published_at: MutableTimestamp;
+  version: ColumnType<number, number | undefined, number>;
+  accepted_version: ColumnType<number | null, number | null | undefined, number | null>;
+  first_submitted_at: MutableTimestamp;
+  submitted_at: MutableTimestamp;
+  status_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  explanations: ColumnType<Record<string, string>, string | undefined, string>;
+}
+
+export interface SubmissionVersionTable {
+  submission_id: number;
+  version: number;
+  item_values: ColumnType<Record<string, number | null>, string, never>;
+  explanations: ColumnType<Record<string, string>, string, never>;
+  warnings: ColumnType<unknown[], string, never>;
+  reason: string | null;
+  source_format: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  created_by: string;
+}
+
+export interface SubmissionRequestTable {
+  caller: string;
+  idempotency_key: string;
+  request_sha256: string;
+  submission_id: number;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface PlanningRoundTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  year_start: string;
+  guidance: ColumnType<string, string | undefined, string>;
+  items: ColumnType<Record<string, string[]>, string, string>;
+  opens: string;
+  deadline: string;
+  closes: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface PlanTable {
+  id: Generated<number>;
+  round_id: number;
+  organisation_id: number;
+  status: string;
+  status_reason: string | null;
+  content: ColumnType<unknown, string, string>;
+  version: ColumnType<number, number | undefined, number>;
+  accepted_version: ColumnType<number | null, number | null | undefined, number | null>;
+  first_submitted_at: MutableTimestamp;
+  submitted_at: MutableTimestamp;
+  created_at: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: string;
+}
+
+export interface PlanVersionTable {
+  plan_id: number;
+  version: number;
+  content: ColumnType<unknown, string, never>;
+  reason: string | null;
+  source_format: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  created_by: string;
+}
+
+export interface SystemEnvelopeTable {
+  round_id: number;
+  organisation_id: number;
+  control_total: number;
+  activity: ColumnType<unknown, string, string>;
+  set_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  set_by: string;
 }
 
 export interface AuditEventTable {
@@ -375,6 +451,7 @@ export interface CollectionTemplateTable {
   retired_from: string | null;
   created_at: Timestamp;
   created_by: string;
+  rules: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
 export interface CollectionTemplateItemTable {
@@ -382,9 +459,47 @@ export interface CollectionTemplateItemTable {
   item_code: string;
 }
 
+export interface FeedTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: string;
+  source: string;
+  url: string;
+  interval_hours: number;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  next_run_at: ColumnType<Date, Date | string, Date | string>;
+  running_until: MutableTimestamp;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface FeedRunTable {
+  id: Generated<number>;
+  feed_id: number;
+  started_at: ColumnType<Date, Date | string, never>;
+  finished_at: ColumnType<Date, Date | string, never>;
+  outcome: string;
+  message: string;
+  problems: ColumnType<unknown[], string, never>;
+  import_run_id: number | null;
+  sha256: string | null;
+  rows_read: number | null;
+  values_inserted: number | null;
+  values_superseded: number | null;
+  quarantined: number | null;
+  run_by: string;
+}
+
 export interface Database {
   collection_template: CollectionTemplateTable;
   collection_template_item: CollectionTemplateItemTable;
+  submission_version: SubmissionVersionTable;
+  planning_round: PlanningRoundTable;
+  plan: PlanTable;
+  plan_version: PlanVersionTable;
+  system_envelope: SystemEnvelopeTable;
+  submission_request: SubmissionRequestTable;
   oversight_methodology: OversightMethodologyTable;
   segment_judgement: SegmentJudgementTable;
   app_user: AppUserTable;
@@ -422,4 +537,6 @@ export interface Database {
   hierarchy_event_participant: HierarchyEventParticipantTable;
   organisation_succession: OrganisationSuccessionTable;
   dataset_marker: DatasetMarkerTable;
+  feed: FeedTable;
+  feed_run: FeedRunTable;
 }

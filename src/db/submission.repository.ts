@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from './database.js';
 
 /** Returns: values an organisation submits for a period under a named template. */
@@ -10,10 +11,19 @@ export interface SubmissionRecord {
   periodStart: string;
   statutoryFunction: string | null;
   status: string;
-  values: Record<string, number>;
+  /** The working values: the draft being edited, or the latest version's. Blank items are null. */
+  values: Record<string, number | null>;
+  explanations: Record<string, string>;
   createdAt: string;
   updatedAt: string;
   updatedBy: string;
+  publishedAt: string | null;
+  /** The latest submitted version (0 before the first submission) and the one reporting uses. */
+  version: number;
+  acceptedVersion: number | null;
+  firstSubmittedAt: string | null;
+  submittedAt: string | null;
+  statusReason: string | null;
 }
 
 function submissionQuery(ex: Executor) {
@@ -32,6 +42,13 @@ function submissionQuery(ex: Executor) {
       's.created_at',
       's.updated_at',
       's.updated_by',
+      's.published_at',
+      's.version',
+      's.accepted_version',
+      's.first_submitted_at',
+      's.submitted_at',
+      's.status_reason',
+      's.explanations',
     ]);
 }
 
@@ -47,6 +64,13 @@ function toSubmission(r: {
   created_at: Date;
   updated_at: Date;
   updated_by: string;
+  published_at: Date | null;
+  version: number;
+  accepted_version: number | null;
+  first_submitted_at: Date | null;
+  submitted_at: Date | null;
+  status_reason: string | null;
+  explanations: Record<string, string>;
 }): SubmissionRecord {
   return {
     id: r.id,
@@ -60,8 +84,17 @@ function toSubmission(r: {
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
     updatedBy: r.updated_by,
+    publishedAt: iso(r.published_at),
+    version: r.version,
+    acceptedVersion: r.accepted_version,
+    firstSubmittedAt: iso(r.first_submitted_at),
+    submittedAt: iso(r.submitted_at),
+    statusReason: r.status_reason,
+    explanations: r.explanations,
   };
 }
+
+const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
 
 /** `lock` holds the row until the transaction ends, so a publication and a change cannot cross. */
 export async function findSubmission(
@@ -113,7 +146,8 @@ export async function insertSubmission(
     periodStart: string;
     statutoryFunction: string | null;
     status: string;
-    values: Record<string, number>;
+    values: Record<string, number | null>;
+    explanations: Record<string, string>;
     updatedBy: string;
   },
 ): Promise<number> {
@@ -126,6 +160,7 @@ export async function insertSubmission(
       statutory_function: submission.statutoryFunction,
       status: submission.status,
       item_values: JSON.stringify(submission.values),
+      explanations: JSON.stringify(submission.explanations),
       updated_by: submission.updatedBy,
     })
     .returning('id')
@@ -133,20 +168,123 @@ export async function insertSubmission(
   return row.id;
 }
 
+/** Changes the working state of a return; fields left out stay as they are. */
 export async function updateSubmission(
   ex: Executor,
   id: number,
-  change: { status: string; values?: Record<string, number>; updatedBy: string },
+  change: {
+    status: string;
+    updatedBy: string;
+    values?: Record<string, number | null>;
+    explanations?: Record<string, string>;
+    version?: number;
+    acceptedVersion?: number;
+    statusReason?: string | null;
+    submittedNow?: boolean;
+    publishedNow?: boolean;
+  },
 ): Promise<void> {
+  const now = new Date();
   await ex
     .updateTable('submission')
     .set({
       status: change.status,
       ...(change.values ? { item_values: JSON.stringify(change.values) } : {}),
-      updated_at: new Date(),
+      ...(change.explanations ? { explanations: JSON.stringify(change.explanations) } : {}),
+      ...(change.version !== undefined ? { version: change.version } : {}),
+      ...(change.acceptedVersion !== undefined ? { accepted_version: change.acceptedVersion } : {}),
+      ...(change.statusReason !== undefined ? { status_reason: change.statusReason } : {}),
+      ...(change.submittedNow
+        ? { submitted_at: now, first_submitted_at: sql<Date>`coalesce(first_submitted_at, ${now})` }
+        : {}),
+      ...(change.publishedNow ? { published_at: now } : {}),
+      updated_at: now,
       updated_by: change.updatedBy,
     })
     .where('id', '=', id)
+    .execute();
+}
+
+export interface SubmissionVersionRecord {
+  version: number;
+  values: Record<string, number | null>;
+  explanations: Record<string, string>;
+  warnings: unknown[];
+  reason: string | null;
+  sourceFormat: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** Versions are append-only (a trigger refuses changes): one per submission of the return. */
+export async function insertSubmissionVersion(
+  ex: Executor,
+  submissionId: number,
+  version: Omit<SubmissionVersionRecord, 'createdAt'>,
+): Promise<void> {
+  await ex
+    .insertInto('submission_version')
+    .values({
+      submission_id: submissionId,
+      version: version.version,
+      item_values: JSON.stringify(version.values),
+      explanations: JSON.stringify(version.explanations),
+      warnings: JSON.stringify(version.warnings),
+      reason: version.reason,
+      source_format: version.sourceFormat,
+      created_by: version.createdBy,
+    })
+    .execute();
+}
+
+export async function listSubmissionVersions(
+  ex: Executor,
+  submissionId: number,
+): Promise<SubmissionVersionRecord[]> {
+  const rows = await ex
+    .selectFrom('submission_version')
+    .selectAll()
+    .where('submission_id', '=', submissionId)
+    .orderBy('version')
+    .execute();
+  return rows.map((r) => ({
+    version: r.version,
+    values: r.item_values,
+    explanations: r.explanations,
+    warnings: r.warnings,
+    reason: r.reason,
+    sourceFormat: r.source_format,
+    createdAt: new Date(r.created_at).toISOString(),
+    createdBy: r.created_by,
+  }));
+}
+
+export async function findSubmissionRequest(
+  ex: Executor,
+  caller: string,
+  key: string,
+): Promise<{ requestSha256: string; submissionId: number } | null> {
+  const row = await ex
+    .selectFrom('submission_request')
+    .select(['request_sha256', 'submission_id'])
+    .where('caller', '=', caller)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  return row ? { requestSha256: row.request_sha256, submissionId: row.submission_id } : null;
+}
+
+export async function insertSubmissionRequest(
+  ex: Executor,
+  request: { caller: string; key: string; requestSha256: string; submissionId: number },
+): Promise<void> {
+  await ex
+    .insertInto('submission_request')
+    .values({
+      caller: request.caller,
+      idempotency_key: request.key,
+      request_sha256: request.requestSha256,
+      submission_id: request.submissionId,
+    })
     .execute();
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from './database.js';
 import type { CollectionTemplate, TemplatePeriodType } from '../domain/collection-template.js';
+import { templateRulesSchema } from '../domain/return-validation.js';
 
 /** Collection templates and their items. */
 
@@ -25,6 +26,8 @@ export async function listTemplates(ex: Executor): Promise<CollectionTemplate[]>
       softDeadlineDays: t.soft_deadline_days,
       hardCloseDays: t.hard_close_days,
     },
+    // Stored rules were checked when the template was written; parsing fills in any default added since.
+    rules: templateRulesSchema.parse(t.rules),
     activeFrom: t.active_from,
     retiredFrom: t.retired_from,
   }));
@@ -48,6 +51,7 @@ export async function insertTemplate(
       hard_close_days: template.schedule.hardCloseDays,
       active_from: template.activeFrom,
       retired_from: template.retiredFrom,
+      rules: JSON.stringify(template.rules),
       created_by: createdBy,
     })
     .returning('id')

@@ -76,12 +76,14 @@ export const statutoryFunctionLabels: Record<StatutoryFunction, string> = {
 };
 
 /** What a request does to a record. */
-export const actions = ['read', 'submit', 'publish', 'judge', 'configure'] as const;
+export const actions = ['read', 'submit', 'approve', 'accept', 'publish', 'judge', 'configure'] as const;
 export type Action = (typeof actions)[number];
 
 export const actionLabels: Record<Action, string> = {
   read: 'read',
   submit: 'submit or change',
+  approve: 'approve, or return for correction,',
+  accept: 'accept, lock, or return for correction,',
   publish: 'publish',
   judge: 'record an oversight judgement on',
   configure: 'change',
@@ -91,6 +93,10 @@ export const actionLabels: Record<Action, string> = {
 const rolesFor: Record<Action, readonly Role[]> = {
   read: roles,
   submit: ['trust-data-submitter'],
+  // A return is approved by the ICB over the organisation, then accepted and locked by its region
+  // (national directors stand in for a region, as they do for judgements).
+  approve: ['icb-lead'],
+  accept: ['regional-director', 'regional-team', 'national-director'],
   publish: ['national-director', 'national-analyst'],
   // Segment overrides and segment 5 are regional decisions (NOF: the region reviews segment-4 providers).
   judge: ['national-director', 'regional-director'],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addDays, type IsoDate } from './iso-date.js';
 import { organisationKinds } from './organisation.js';
 import { addMonths, nextPeriod, periodContaining, periodsBetween, type Period } from './period.js';
+import { compileTemplateRules, templateRulesSchema, type TemplateRules } from './return-validation.js';
 
 /**
  * Collection templates and the collect-once rule. A template asks organisations of some kinds for data
@@ -29,6 +30,8 @@ export const templateInputSchema = z
       softDeadlineDays: z.number().int().min(0).max(730),
       hardCloseDays: z.number().int().min(0).max(730),
     }),
+    /** Validation beyond each item's unit: ranges, required items, cross-item checks, outlier warnings. */
+    rules: templateRulesSchema.default({ items: {}, checks: [] }),
   })
   .superRefine((t, ctx) => {
     if (t.schedule.softDeadlineDays < t.schedule.opensAfterDays)
@@ -49,6 +52,8 @@ export const templateInputSchema = z
         ctx.addIssue({ code: 'custom', path: ['items', i], message: `${item} is listed twice` });
       seen.add(item);
     });
+    for (const problem of compileTemplateRules(t.rules, t.items).problems)
+      ctx.addIssue({ code: 'custom', path: (problem.field ?? 'rules').split('.'), message: problem.message });
   });
 
 export type TemplateInput = z.input<typeof templateInputSchema>;
@@ -61,6 +66,7 @@ export interface CollectionTemplate {
   organisationKinds: string[];
   items: string[];
   schedule: { opensAfterDays: number; softDeadlineDays: number; hardCloseDays: number };
+  rules: TemplateRules;
   activeFrom: IsoDate | null;
   retiredFrom: IsoDate | null;
 }
@@ -129,3 +135,7 @@ export function periodsAskedInYear(template: CollectionTemplate, yearStart: IsoD
     (period) => templateStatus(template, period.start) === 'active',
   );
 }
+
+/** Where a return asked of an organisation stands in its inbox (returned: handed back for correction). */
+export const inboxStates = ['returned', 'overdue', 'open', 'missed', 'done'] as const;
+export type InboxState = (typeof inboxStates)[number];

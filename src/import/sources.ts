@@ -11,9 +11,11 @@ export interface FetchedSource {
   csv: CsvSource;
   url: string | null;
   digest(): string;
+  /** Stops reading and lets go of the file or connection (a read abandoned part-way). */
+  close(): void;
 }
 
-function hashing(source: CsvSource): { csv: CsvSource; digest(): string } {
+function hashing(source: CsvSource): { csv: CsvSource; digest(): string; close(): void } {
   const hash = createHash('sha256');
   const pass = new PassThrough();
   source.stream.on('data', (chunk: Buffer) => hash.update(chunk));
@@ -23,6 +25,10 @@ function hashing(source: CsvSource): { csv: CsvSource; digest(): string } {
   return {
     csv: { ...source, stream: pass },
     digest: () => (digest ??= hash.digest('hex')),
+    close: () => {
+      source.stream.destroy();
+      pass.destroy();
+    },
   };
 }
 
@@ -61,6 +67,8 @@ export async function openUrlSource(url: string, timeoutMs = 10 * 60_000): Promi
     );
   }
   if (!response.ok || !response.body) {
+    // Let go of the connection: the body of an error answer is not read.
+    await response.body?.cancel().catch(() => undefined);
     throw new AppError(
       'invalid-input',
       `The server answered ${response.status} ${response.statusText} for ${url}; nothing was imported.`,

@@ -4,6 +4,7 @@ import { createTestDatabase } from '../../test/test-database.js';
 import { getDatasetNotice } from './dataset.service.js';
 import { generateDemoPlan } from './demo-plan.js';
 import { isDatabaseEmpty, loadDemoDataset } from './demo.service.js';
+import { getTemplateCoverage } from './template.service.js';
 import { getOrganisationProfile, getTreeAt, listEvents } from './hierarchy-query.service.js';
 import { rollupMetrics } from './rollup.service.js';
 
@@ -23,6 +24,19 @@ describe('demo dataset', () => {
     expect(await isDatabaseEmpty(handle.db)).toBe(true);
     const summary = await loadDemoDataset(handle, { today: '2025-04-15' });
     expect(summary.organisations).toBeGreaterThan(300);
+    // A&E returns for March 2025 in every state of the workflow; the accepted ones are in reporting.
+    expect(summary.returns).toBe(11);
+    const coverage = await getTemplateCoverage(handle.db, null, 'ae-monthly', '2025-03-01', '2025-04-15');
+    const states = coverage.organisations.map((o) => o.status).filter((status) => status !== 'not-started');
+    expect([...new Set(states)].sort()).toEqual([
+      'accepted',
+      'approved',
+      'draft',
+      'locked',
+      'returned',
+      'submitted',
+    ]);
+    expect(coverage.summary.accepted).toBe(4);
     expect(await isDatabaseEmpty(handle.db)).toBe(false);
     expect((await getDatasetNotice(handle.db)).demoData).toBe(true);
 

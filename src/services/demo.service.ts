@@ -1,6 +1,7 @@
 import { appendAuditEvents } from '../db/audit.repository.js';
 import { insertTemplate } from '../db/template.repository.js';
 import type { CollectionTemplate } from '../domain/collection-template.js';
+import type { TemplateRules } from '../domain/return-validation.js';
 import { systemActor } from '../domain/audit.js';
 import type { Db, DatabaseHandle } from '../db/database.js';
 import { findDatasetMarker, insertDatasetMarker } from '../db/dataset-marker.repository.js';
@@ -22,7 +23,10 @@ import { generateDemoObservations } from './demo-metrics.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
 import { refreshRollupCacheAfterWrite, type CacheRefreshAfterWrite } from './dashboard.service.js';
 import { refreshPlacements } from './placement.service.js';
-import { conflict } from '../domain/errors.js';
+import { AppError, conflict } from '../domain/errors.js';
+import type { Principal } from '../domain/access.js';
+import type { ReturnStep } from '../domain/return-workflow.js';
+import { advanceSubmission, saveSubmission } from './submission.service.js';
 import { demoMarkerKey } from './dataset.service.js';
 import { generateDemoPlan, type DemoOperation } from './demo-plan.js';
 import {
@@ -49,6 +53,8 @@ export interface DemoLoadSummary {
   operations: number;
   organisations: number;
   observations: number;
+  /** Returns loaded in the workflow's states (A&E, latest month). */
+  returns: number;
   rollups: CacheRefreshAfterWrite;
 }
 
@@ -70,6 +76,62 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
  * item (activating it is refused under the collect-once rule).
  */
 const demoSchedule = { opensAfterDays: 1, softDeadlineDays: 10, hardCloseDays: 20 };
+// Every demo return is tested against the trust's own last two years; the A&E and bed returns check
+// that their parts add up.
+const demoOutliers = { method: 'spc' as const, minHistory: 12, severity: 'warning' as const };
+const check = (
+  code: string,
+  expression: string,
+  message: string,
+  severity: 'error' | 'warning' = 'error',
+) => ({
+  code,
+  expression,
+  message,
+  severity,
+});
+const demoRules: Record<string, TemplateRules> = {
+  'ae-monthly': {
+    items: {},
+    outliers: demoOutliers,
+    checks: [
+      check(
+        'type1-breaches-within-attendances',
+        'ae_breaches_4h_type1 <= ae_attendances_type1',
+        'Type 1 breaches cannot exceed type 1 attendances',
+      ),
+      check(
+        'all-breaches-within-attendances',
+        'ae_breaches_4h_all <= ae_attendances_all',
+        'Breaches cannot exceed attendances',
+      ),
+      check(
+        'attendances-add-up',
+        'ae_attendances_all == ae_attendances_type1 + ae_attendances_other',
+        'All attendances should be type 1 plus other types',
+        'warning',
+      ),
+    ],
+  },
+  'beds-monthly': {
+    items: {},
+    outliers: demoOutliers,
+    checks: [
+      check(
+        'occupied-within-available',
+        'ga_beds_occupied <= ga_beds_available',
+        'Occupied G&A beds cannot exceed available beds',
+        'warning',
+      ),
+      check(
+        'critical-care-within-available',
+        'cc_adult_beds_occupied <= cc_adult_beds_available',
+        'Occupied adult critical care beds cannot exceed available beds',
+        'warning',
+      ),
+    ],
+  },
+};
 const demoTemplates: CollectionTemplate[] = [
   [
     'ae-monthly',
@@ -120,6 +182,7 @@ const demoTemplates: CollectionTemplate[] = [
   organisationKinds: ['nhs-trust'],
   items: items as string[],
   schedule: demoSchedule,
+  rules: demoRules[code as string] ?? { items: {}, checks: [], outliers: demoOutliers },
   activeFrom: '2018-04-01',
   retiredFrom: null,
 }));
@@ -131,6 +194,7 @@ demoTemplates.push({
   organisationKinds: ['nhs-trust'],
   items: ['ae_attendances_all', 'ga_beds_occupied'],
   schedule: demoSchedule,
+  rules: { items: {}, checks: [] },
   activeFrom: null,
   retiredFrom: null,
 });
@@ -217,14 +281,120 @@ export async function loadDemoDataset(
     ]);
     options.onProgress?.(total, total);
     const counts = await countOrganisationsByProvenance(ex);
+    // The latest month's A&E figures of the first trusts, for returns in every state of the workflow.
+    const aeItems = new Set(demoTemplates.find((t) => t.code === 'ae-monthly')?.items ?? []);
+    const returnValues = new Map<string, Record<string, number>>();
+    for (const o of observations)
+      if (o.periodStart === lastMonth && aeItems.has(o.item))
+        returnValues.set(o.odsCode, { ...returnValues.get(o.odsCode), [o.item]: o.value });
     return {
-      seed: plan.seed,
-      operations: plan.operations.length,
-      organisations: counts.demo ?? 0,
-      observations: observations.length,
+      summary: {
+        seed: plan.seed,
+        operations: plan.operations.length,
+        organisations: counts.demo ?? 0,
+        observations: observations.length,
+      },
+      returns: [...returnValues.entries()]
+        .filter(([, values]) => Object.keys(values).length === aeItems.size)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .slice(0, demoReturnStates.length)
+        .map(([odsCode, values]) => ({ odsCode, values })),
+      lastMonth,
     };
   });
-  return { ...summary, rollups: await refreshRollupCacheAfterWrite(handle.db) };
+  // The dashboards are built first; the returns then go through the workflow as real ones would.
+  const rollups = await refreshRollupCacheAfterWrite(handle.db);
+  const returns = await loadDemoReturns(handle.db, summary.returns, summary.lastMonth);
+  return { ...summary.summary, returns, rollups };
+}
+
+/** Where the demo's returns stand: a few at each step, so every page of the workflow has something to show. */
+const demoReturnStates = [
+  'locked',
+  'locked',
+  'accepted',
+  'accepted',
+  'approved',
+  'approved',
+  'submitted',
+  'submitted',
+  'submitted',
+  'returned',
+  'draft',
+] as const;
+
+// The demo acts as submitter, ICB and region everywhere; the audit trail names it.
+const demoPrincipal: Principal = {
+  kind: 'user',
+  userId: 0,
+  label: 'NHS Oversight (demo)',
+  isAdmin: false,
+  grants: [
+    { role: 'trust-data-submitter', scopeOrganisationId: null },
+    { role: 'icb-lead', scopeOrganisationId: null },
+    { role: 'regional-team', scopeOrganisationId: null },
+  ],
+  functions: [],
+};
+
+/**
+ * A&E returns for the latest month from the first trusts, through the same workflow as real ones: the
+ * figures are the generated ones, so accepting them changes no dashboard. Data-quality warnings (the generator
+ * makes outliers) are explained as demo figures.
+ */
+async function loadDemoReturns(
+  db: Db,
+  returns: ReadonlyArray<{ odsCode: string; values: Record<string, number> }>,
+  periodStart: IsoDate,
+): Promise<number> {
+  const explanation = 'Generated demonstration figure: not a real return.';
+  for (const [i, r] of returns.entries()) {
+    const state = demoReturnStates[i] ?? 'draft';
+    const input = {
+      template: 'ae-monthly',
+      odsCode: r.odsCode,
+      periodStart,
+      values: r.values,
+      submit: state !== 'draft',
+    };
+    let saved;
+    try {
+      saved = await saveSubmission(db, demoPrincipal, input, null);
+    } catch (error) {
+      // Explain what needs explaining, and submit again.
+      if (!(error instanceof AppError) || error.code !== 'invalid-input') throw error;
+      const keys = error.problems.flatMap((p) =>
+        p.field?.startsWith('explanations.') ? [p.field.slice(13)] : [],
+      );
+      if (keys.length === 0) throw error;
+      saved = await saveSubmission(
+        db,
+        demoPrincipal,
+        { ...input, explanations: Object.fromEntries(keys.map((k) => [k, explanation])) },
+        null,
+      );
+    }
+    const steps: Array<[ReturnStep, string | null]> =
+      state === 'returned'
+        ? [['return', 'Type 1 breaches look low against the ECDS extract: please check and resubmit.']]
+        : state === 'approved'
+          ? [['approve', null]]
+          : state === 'accepted'
+            ? [
+                ['approve', null],
+                ['accept', null],
+              ]
+            : state === 'locked'
+              ? [
+                  ['approve', null],
+                  ['accept', null],
+                  ['lock', null],
+                ]
+              : [];
+    for (const [step, reason] of steps)
+      await advanceSubmission(db, demoPrincipal, saved.id, step, reason, null);
+  }
+  return returns.length;
 }
 
 async function applyOperation(

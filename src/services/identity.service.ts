@@ -185,6 +185,19 @@ export async function loadPrincipal(ex: Executor, user: UserRecord): Promise<Pri
   };
 }
 
+/**
+ * The person a command-line operator acts as, for changes that the access policy decides (a return is
+ * submitted by a trust's submitter and approved by its ICB, whoever types the command): their roles
+ * and functions as granted now, and the audit names them and the command line.
+ */
+export async function principalForEmail(db: Db, email: string): Promise<Principal> {
+  const user = await findUserByEmail(db, normaliseEmail(email));
+  if (!user) throw notFound(`There is no account for ${email}. See "oversight users list".`);
+  if (user.disabledAt !== null) throw new AppError('forbidden', `The account ${email} is disabled.`);
+  const principal = await loadPrincipal(db, user);
+  return principal.kind === 'user' ? { ...principal, label: `${principal.label} (command line)` } : principal;
+}
+
 export async function isSetUpRequired(db: Db): Promise<boolean> {
   return (await countUsers(db)) === 0;
 }

@@ -1,6 +1,7 @@
 import { appendAuditEvents } from '../db/audit.repository.js';
 import type { Db, Executor } from '../db/database.js';
 import { listMethodologyVersions } from '../db/oversight.repository.js';
+import { listPlansOfOrganisation, listRounds } from '../db/plan.repository.js';
 import { findOrganisationByCode, findVersionAt, listOrganisationsAt } from '../db/organisation.repository.js';
 import { insertTemplate, listTemplates, lockTemplates, setTemplateDates } from '../db/template.repository.js';
 import type { Actor } from '../domain/audit.js';
@@ -11,6 +12,7 @@ import {
   templateInputSchema,
   templateStatus,
   type CollectionTemplate,
+  type InboxState,
   type TemplateStatus,
 } from '../domain/collection-template.js';
 import { ancestorFinder } from '../domain/organisation-tree.js';
@@ -24,6 +26,7 @@ import {
   listSubmissionsForTemplatePeriod,
 } from '../db/submission.repository.js';
 import type { Principal } from '../domain/access.js';
+import type { ReturnStatus } from '../domain/return-workflow.js';
 import { authorise, isAllowed, type PathCache } from './access.service.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
 
@@ -114,6 +117,7 @@ export async function createTemplate(
       organisationKinds: t.organisationKinds,
       items: t.items,
       schedule: t.schedule,
+      rules: t.rules,
       activeFrom: null,
       retiredFrom: null,
     };
@@ -238,16 +242,19 @@ export interface ItemLineage {
   methodologies: string[];
   /** Reports built on it: the integrated performance report shows every metric. */
   reports: string[];
-  /** Collected by an active template, but no metric uses it: a candidate to stop collecting. */
+  /** Planning rounds that ask for a trajectory of it. */
+  plans: string[];
+  /** Collected by an active template, but no metric or plan uses it: a candidate to stop collecting. */
   flaggedForRetirement: boolean;
 }
 
 /** For every data item: who collects it, and what uses it. */
 export async function getLineage(ex: Executor, today: IsoDate): Promise<ItemLineage[]> {
-  const [catalogue, templates, methodologies] = await Promise.all([
+  const [catalogue, templates, methodologies, rounds] = await Promise.all([
     getMetricCatalogue(ex),
     listTemplates(ex),
     listMethodologyVersions(ex),
+    listRounds(ex),
   ]);
   const metricsByItem = new Map<string, Set<string>>();
   for (const metric of catalogue.metrics)
@@ -270,6 +277,9 @@ export async function getLineage(ex: Executor, today: IsoDate): Promise<ItemLine
   }
   return catalogue.items.map((item) => {
     const metrics = [...(metricsByItem.get(item.code) ?? [])].sort();
+    const plans = rounds
+      .filter((r) => Object.values(r.items).some((items) => items.includes(item.code)))
+      .map((r) => r.code);
     const collecting = templates
       .filter((t) => t.items.includes(item.code))
       .map((t) => ({ code: t.code, name: t.name, status: templateStatus(t, today) }));
@@ -281,7 +291,9 @@ export async function getLineage(ex: Executor, today: IsoDate): Promise<ItemLine
       metrics,
       methodologies: [...new Set(metrics.flatMap((m) => [...(methodologiesByMetric.get(m) ?? [])]))].sort(),
       reports: metrics.length > 0 ? ['Integrated performance report'] : [],
-      flaggedForRetirement: metrics.length === 0 && collecting.some((t) => t.status === 'active'),
+      plans,
+      flaggedForRetirement:
+        metrics.length === 0 && plans.length === 0 && collecting.some((t) => t.status === 'active'),
     };
   });
 }
@@ -351,10 +363,9 @@ export async function getBurden(ex: Executor, odsCode: string, yearDate: IsoDate
   };
 }
 
-export const inboxStates = ['overdue', 'open', 'missed', 'done'] as const;
-export type InboxState = (typeof inboxStates)[number];
-
 export interface InboxItem {
+  /** A data return, or the organisation's plan for a planning round (`template` then names the round). */
+  kind: 'return' | 'plan';
   template: { code: string; name: string };
   period: IsoDate;
   label: string;
@@ -362,7 +373,9 @@ export interface InboxItem {
   deadline: IsoDate;
   closes: IsoDate;
   /** The return's status, or null when none has been started. */
-  returnStatus: string | null;
+  returnStatus: ReturnStatus | null;
+  /** Why it was returned for correction (when it was). */
+  statusReason: string | null;
   returnId: number | null;
   state: InboxState;
 }
@@ -426,34 +439,75 @@ export async function getInbox(
       const dates = scheduleFor(template, period);
       if (templateStatus(template, period.start) === 'active' && dates.opens <= today) {
         const found = returns.find((r) => r.template === template.code && r.periodStart === period.start);
-        const done = found !== undefined && found.status !== 'draft';
+        // Submitted once is done, unless it has been handed back for correction.
+        const done = found !== undefined && found.firstSubmittedAt !== null && found.status !== 'returned';
         items.push({
+          kind: 'return',
           template: { code: template.code, name: template.name },
           period: period.start,
           label: formatPeriod(period),
           ...dates,
-          returnStatus: found?.status ?? null,
+          returnStatus: found ? (found.status as ReturnStatus) : null,
+          statusReason: found?.status === 'returned' ? found.statusReason : null,
           returnId: found?.id ?? null,
           state: done
             ? 'done'
-            : today >= dates.closes
-              ? 'missed'
-              : today > dates.deadline
-                ? 'overdue'
-                : 'open',
+            : found?.status === 'returned'
+              ? 'returned'
+              : today >= dates.closes
+                ? 'missed'
+                : today > dates.deadline
+                  ? 'overdue'
+                  : 'open',
         });
       }
       period = periodContaining(template.periodType, addMonths(period.start, -1));
     }
   }
-  const order: Record<InboxState, number> = { overdue: 0, open: 1, missed: 2, done: 3 };
+  // Plans for rounds that have opened and whose year has not ended: one inbox for everything asked.
+  const plans = new Map((await listPlansOfOrganisation(db, organisation.id)).map((p) => [p.roundId, p]));
+  for (const round of await listRounds(db)) {
+    if (!round.items[version.kind] || round.opens > today || addMonths(round.yearStart, 12) <= today)
+      continue;
+    const plan = plans.get(round.id);
+    const done = plan !== undefined && plan.firstSubmittedAt !== null && plan.status !== 'returned';
+    items.push({
+      kind: 'plan',
+      template: { code: round.code, name: round.name },
+      period: round.yearStart,
+      label: `Plan for ${financialYearLabel(round.yearStart)}`,
+      opens: round.opens,
+      deadline: round.deadline,
+      closes: round.closes,
+      returnStatus: plan ? (plan.status as ReturnStatus) : null,
+      statusReason: plan?.status === 'returned' ? plan.statusReason : null,
+      returnId: null,
+      state: done
+        ? 'done'
+        : plan?.status === 'returned'
+          ? 'returned'
+          : today > round.closes
+            ? 'missed'
+            : today > round.deadline
+              ? 'overdue'
+              : 'open',
+    });
+  }
+  const order: Record<InboxState, number> = { returned: 0, overdue: 1, open: 2, missed: 3, done: 4 };
   items.sort(
     (a, b) =>
       order[a.state] - order[b.state] ||
       a.deadline.localeCompare(b.deadline) ||
       a.template.code.localeCompare(b.template.code),
   );
-  if (items.some((item) => item.returnStatus !== null && item.returnStatus !== 'published'))
+  const published = new Set(returns.filter((r) => r.publishedAt !== null).map((r) => r.id));
+  if (
+    items.some(
+      (item) =>
+        (item.returnId !== null && !published.has(item.returnId)) ||
+        (item.kind === 'plan' && item.returnStatus !== null),
+    )
+  )
     await db.transaction().execute((trx) =>
       appendAuditEvents(trx, caller.actor, [
         {
@@ -473,7 +527,7 @@ export async function getInbox(
   };
 }
 
-export type CoverageStatus = 'not-started' | 'draft' | 'submitted' | 'published';
+export type CoverageStatus = 'not-started' | ReturnStatus;
 
 export interface CoverageGroup {
   code: string;
@@ -481,6 +535,10 @@ export interface CoverageGroup {
   asked: number;
   submitted: number;
   onTime: number;
+  /** Submitted with every item of the template given. */
+  complete: number;
+  /** Accepted by the region (reporting has their figures). */
+  accepted: number;
 }
 
 export interface TemplateCoverage {
@@ -493,10 +551,22 @@ export interface TemplateCoverage {
     icbCode: string | null;
     regionCode: string | null;
     status: CoverageStatus;
-    /** Submitted by the end of the deadline day; null when not submitted. */
+    /** First submitted by the end of the deadline day; null when never submitted. */
     onTime: boolean | null;
+    firstSubmittedAt: string | null;
+    /** Items given in the latest submitted values, of the template's items; null when never submitted. */
+    itemsGiven: number | null;
+    itemsAsked: number;
+    accepted: boolean;
   }>;
-  summary: { asked: number; submitted: number; onTime: number; missing: number };
+  summary: {
+    asked: number;
+    submitted: number;
+    onTime: number;
+    missing: number;
+    complete: number;
+    accepted: number;
+  };
   byRegion: CoverageGroup[];
   byIcb: CoverageGroup[];
 }
@@ -559,18 +629,34 @@ export async function getTemplateCoverage(
     if (icb) names.set(icb.odsCode, icb.name);
     if (region) names.set(region.odsCode, region.name);
     const found = returns.get(o.id);
-    const status: CoverageStatus = (found?.status as CoverageStatus | undefined) ?? 'not-started';
-    const submitted = status === 'submitted' || status === 'published';
+    const status: CoverageStatus = found ? (found.status as ReturnStatus) : 'not-started';
+    const firstSubmittedAt = found?.firstSubmittedAt ?? null;
     organisations.push({
       odsCode: o.odsCode,
       name: o.name,
       icbCode: icb?.odsCode ?? null,
       regionCode: region?.odsCode ?? null,
       status,
-      onTime: submitted && found ? found.updatedAt.slice(0, 10) <= dates.deadline : null,
+      // Timeliness is judged on the first submission: a later correction does not make a return late.
+      onTime: firstSubmittedAt === null ? null : londonDate(firstSubmittedAt) <= dates.deadline,
+      firstSubmittedAt,
+      itemsGiven:
+        firstSubmittedAt === null || !found
+          ? null
+          : template.items.filter((item) => typeof found.values[item] === 'number').length,
+      itemsAsked: template.items.length,
+      accepted: found?.acceptedVersion !== null && found?.acceptedVersion !== undefined,
     });
   }
-  const order: Record<CoverageStatus, number> = { 'not-started': 0, draft: 1, submitted: 2, published: 3 };
+  const order: Record<CoverageStatus, number> = {
+    'not-started': 0,
+    draft: 1,
+    returned: 2,
+    submitted: 3,
+    approved: 4,
+    accepted: 5,
+    locked: 6,
+  };
   organisations.sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
   const group = (key: 'icbCode' | 'regionCode'): CoverageGroup[] => {
     const groups = new Map<string, CoverageGroup>();
@@ -583,10 +669,14 @@ export async function getTemplateCoverage(
         asked: 0,
         submitted: 0,
         onTime: 0,
+        complete: 0,
+        accepted: 0,
       };
       g.asked += 1;
       if (o.onTime !== null) g.submitted += 1;
       if (o.onTime) g.onTime += 1;
+      if (o.itemsGiven === o.itemsAsked) g.complete += 1;
+      if (o.accepted) g.accepted += 1;
       groups.set(code, g);
     }
     return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -601,8 +691,15 @@ export async function getTemplateCoverage(
       submitted,
       onTime: organisations.filter((o) => o.onTime).length,
       missing: organisations.length - submitted,
+      complete: organisations.filter((o) => o.itemsGiven === o.itemsAsked).length,
+      accepted: organisations.filter((o) => o.accepted).length,
     },
     byRegion: group('regionCode'),
     byIcb: group('icbCode'),
   };
+}
+
+/** The calendar date in England of a moment (deadlines are English days). */
+function londonDate(instant: string): IsoDate {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(instant));
 }

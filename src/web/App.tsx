@@ -17,6 +17,10 @@ import { EnglandPage } from './pages/EnglandPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OrganisationPage } from './pages/OrganisationPage.js';
 import { OversightPage } from './pages/OversightPage.js';
+import { PlanningRoundPage } from './pages/PlanningRoundPage.js';
+import { PlanningRoundsPage } from './pages/PlanningRoundsPage.js';
+import { PlanPage } from './pages/PlanPage.js';
+import { PlanVariancePage } from './pages/PlanVariancePage.js';
 import { SegmentationPage } from './pages/SegmentationPage.js';
 import { ReportPage } from './pages/ReportPage.js';
 import { RestructuresPage } from './pages/RestructuresPage.js';
@@ -26,6 +30,7 @@ import { SearchPage } from './pages/SearchPage.js';
 import { SetUpPage } from './pages/SetUpPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { SubmitReturnPage } from './pages/SubmitReturnPage.js';
+import { SystemPlanPage } from './pages/SystemPlanPage.js';
 import { TemplatesPage } from './pages/TemplatesPage.js';
 import { SessionProvider } from './session.js';
 
@@ -55,6 +60,11 @@ export function App() {
             <Route path="/collections/:code" element={<CoveragePage />} />
             <Route path="/returns/new" element={<SubmitReturnPage />} />
             <Route path="/returns/:id" element={<ReturnPage />} />
+            <Route path="/planning" element={<PlanningRoundsPage />} />
+            <Route path="/planning/:round" element={<PlanningRoundPage />} />
+            <Route path="/planning/:round/systems/:icb" element={<SystemPlanPage />} />
+            <Route path="/planning/:round/plans/:org" element={<PlanPage />} />
+            <Route path="/planning/:round/variance/:org" element={<PlanVariancePage />} />
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/setup" element={<SetUpPage />} />
             <Route path="/account" element={<AccountPage />} />

@@ -32,6 +32,7 @@ import type {
   submissionHistoryResponseSchema,
   submissionSchema,
   submissionsResponseSchema,
+  submissionVersionsResponseSchema,
 } from '../api/submissions/submission.schemas.js';
 import type {
   judgementBodySchema,
@@ -47,6 +48,8 @@ import type {
   templatesResponseSchema,
 } from '../api/templates/template.schemas.js';
 import type { Problem } from '../domain/errors.js';
+import type { ReturnFormat } from '../domain/return-document.js';
+import type { ReturnStep } from '../domain/return-workflow.js';
 
 /** The web app's only way to the server: typed calls to the JSON API (types come from the API's schemas). */
 
@@ -79,6 +82,7 @@ export type SystemResponse = z.output<typeof systemResponseSchema>;
 export type MethodologiesResponse = z.output<typeof methodologiesResponseSchema>;
 export type JudgementBody = z.input<typeof judgementBodySchema>;
 export type TemplatesResponse = z.output<typeof templatesResponseSchema>;
+export type CollectionTemplateBody = TemplatesResponse['templates'][number];
 export type LineageResponse = z.output<typeof lineageResponseSchema>;
 export type BurdenResponse = z.output<typeof burdenResponseSchema>;
 export type InboxResponse = z.output<typeof inboxResponseSchema>;
@@ -119,6 +123,31 @@ export type AuditVerifyResponse = z.output<typeof auditVerifyResponseSchema>;
 export type Submission = z.output<typeof submissionSchema>;
 export type SubmissionsResponse = z.output<typeof submissionsResponseSchema>;
 export type SubmissionHistoryResponse = z.output<typeof submissionHistoryResponseSchema>;
+export type SubmissionVersionsResponse = z.output<typeof submissionVersionsResponseSchema>;
+export type SubmissionVersion = SubmissionVersionsResponse['versions'][number];
+export type ReturnWarning = Submission['warnings'][number];
+
+/** A return as the form sends it: every item of the template, null where left blank. */
+export interface SubmissionBody {
+  template: string;
+  organisation: string;
+  periodStart: string;
+  statutoryFunction?: string | null;
+  values: Record<string, number | null>;
+  explanations?: Record<string, string>;
+  submit: boolean;
+  reason?: string;
+  /** How the values were entered; the versions of a return say so. */
+  source?: 'json' | 'web';
+}
+
+/** A return file as the upload sends it: the file's bytes, what it is a return of, and whether to submit. */
+export interface SubmissionUpload {
+  template: string;
+  fileName: string;
+  submit: boolean;
+  reason?: string;
+}
 
 export interface SeriesParams {
   org?: string;
@@ -179,17 +208,23 @@ async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body
   return requestJson<T>(method, path, body);
 }
 
+/** Bytes sent as they are (an uploaded file), not as JSON. */
+class RawBody {
+  constructor(readonly bytes: ArrayBuffer) {}
+}
+
 async function requestJson<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined)
+    headers['content-type'] = body instanceof RawBody ? 'application/octet-stream' : 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
     response = await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: body instanceof RawBody ? body.bytes : JSON.stringify(body) } : {}),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
@@ -321,13 +356,21 @@ export const api = {
   submission: (id: number, signal?: AbortSignal) => getJson<Submission>(`/api/submissions/${id}`, signal),
   submissionHistory: (id: number, signal?: AbortSignal) =>
     getJson<SubmissionHistoryResponse>(`/api/submissions/${id}/history`, signal),
-  saveSubmission: (body: {
-    template: string;
-    organisation: string;
-    periodStart: string;
-    statutoryFunction?: string | null;
-    values: Record<string, number>;
-    submit: boolean;
-  }) => sendJson<Submission>('PUT', '/api/submissions', body),
+  submissionVersions: (id: number, signal?: AbortSignal) =>
+    getJson<SubmissionVersionsResponse>(`/api/submissions/${id}/versions`, signal),
+  saveSubmission: (body: SubmissionBody) => sendJson<Submission>('PUT', '/api/submissions', body),
+  uploadSubmission: (upload: SubmissionUpload, bytes: ArrayBuffer) =>
+    sendJson<Submission>(
+      'POST',
+      `/api/submissions/upload${query({ ...upload, submit: String(upload.submit) })}`,
+      new RawBody(bytes),
+    ),
+  /** Approve, accept, lock, or return for correction (with a reason). */
+  advanceSubmission: (id: number, step: ReturnStep, reason?: string) =>
+    sendJson<Submission>('POST', `/api/submissions/${id}/${step}`, reason ? { reason } : {}),
   publishSubmission: (id: number) => sendJson<Submission>('POST', `/api/submissions/${id}/publish`),
+  submissionExportUrl: (id: number, format: ReturnFormat, version?: number) =>
+    `/api/submissions/${id}/export${query({ format, version })}`,
+  blankTemplateUrl: (code: string, params: { format: ReturnFormat; org: string; period: string }) =>
+    `/api/templates/${encodeURIComponent(code)}/download${query(params)}`,
 };

@@ -3,10 +3,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../db/database.js';
 import type { Principal } from '../../domain/access.js';
+import { addMonths } from '../../domain/period.js';
 import { systemActor } from '../../domain/audit.js';
 import { reparentOrganisation } from '../../services/hierarchy.service.js';
 import { createMachineToken, createUser, grantFunction, grantRole } from '../../services/identity.service.js';
-import { saveSubmission } from '../../services/submission.service.js';
+import { advanceSubmission, saveSubmission } from '../../services/submission.service.js';
+import { activateTemplate, createTemplate } from '../../services/template.service.js';
 import { buildTrust, testContext } from '../../../test/factories.js';
 import { createTestDatabase } from '../../../test/test-database.js';
 import { buildServer } from '../server.js';
@@ -86,14 +88,35 @@ const canSubmit: Record<Caller, RecordName[]> = {
 // Publishing: national directors and analysts.
 const canPublish: Caller[] = ['nationalDirector', 'nationalDirectorEprr', 'nationalAnalyst'];
 
-const anySubmitter: Principal = {
+// Each template collects its own items (collect once), so each record carries its template's values.
+const templateItems: Record<string, [string, string]> = {
+  'ae-monthly': ['ae_attendances_all', 'ae_breaches_4h_all'],
+  'eprr-readiness': ['ga_beds_available', 'ga_beds_occupied'],
+  'rtt-monthly': ['rtt_over_18w_all_parts', 'rtt_over_52w_all_parts'],
+};
+const valuesFor = (template: string) => {
+  const [first = '', second = ''] = templateItems[template] ?? [];
+  return { [first]: 1000, [second]: 100 };
+};
+
+// Sets the returns up and moves them through their workflow (submitter, ICB and region everywhere).
+const anyone: Principal = {
   kind: 'user',
   userId: 0,
   label: 'test set-up',
   isAdmin: false,
-  grants: [{ role: 'trust-data-submitter', scopeOrganisationId: null }],
+  grants: [
+    { role: 'trust-data-submitter', scopeOrganisationId: null },
+    { role: 'icb-lead', scopeOrganisationId: null },
+    { role: 'regional-team', scopeOrganisationId: null },
+  ],
   functions: ['eprr'],
 };
+
+async function acceptAsRegion(db: DatabaseHandle['db'], id: number): Promise<void> {
+  await advanceSubmission(db, anyone, id, 'approve', null, null);
+  await advanceSubmission(db, anyone, id, 'accept', null, null);
+}
 
 describe('access matrix: role × scope × function × action', () => {
   let handle: DatabaseHandle;
@@ -124,21 +147,39 @@ describe('access matrix: role × scope × function × action', () => {
       date: '2024-01-01',
       reason: 'Moves to Devon',
     });
+    for (const [code, items] of Object.entries(templateItems)) {
+      await createTemplate(
+        db,
+        systemActor,
+        {
+          code,
+          name: code,
+          periodType: 'month',
+          organisationKinds: ['nhs-trust'],
+          items,
+          schedule: { opensAfterDays: 1, softDeadlineDays: 10, hardCloseDays: 20 },
+        },
+        today,
+      );
+      await activateTemplate(db, systemActor, code, '2020-04-01', today);
+    }
+    // Drafts (the organisation may keep changing them), except the one to publish: accepted by its region.
     for (const [name, r] of Object.entries(records) as Array<[RecordName, (typeof records)[RecordName]]>) {
       const saved = await saveSubmission(
         db,
-        anySubmitter,
+        anyone,
         {
           template: r.template,
           odsCode: r.org,
           periodStart: r.period,
           statutoryFunction: r.fn,
-          values: { ae_attendances_all: 1000, ae_breaches_4h_all: 100 },
-          submit: true,
+          values: valuesFor(r.template),
+          submit: r.publish,
         },
         null,
       );
       ids[name] = saved.id;
+      if (r.publish) await acceptAsRegion(db, saved.id);
     }
     app = await buildServer({
       db,
@@ -211,7 +252,8 @@ describe('access matrix: role × scope × function × action', () => {
           organisation: r.org,
           periodStart: r.period,
           statutoryFunction: r.fn,
-          values: { ae_attendances_all: 1000, ae_breaches_4h_all: 100 },
+          values: valuesFor(r.template),
+          submit: false,
         },
       });
       const expected = canSubmit[caller].includes(name) ? 200 : caller === 'public' ? 401 : 403;
@@ -220,27 +262,74 @@ describe('access matrix: role × scope × function × action', () => {
   });
 
   it.each(callers)('publishes: %s may publish only as a national director or analyst', async (caller) => {
-    // A fresh submitted return each time, so an allowed publication does not change the next cell.
+    // A fresh accepted return each time (its own month), so an allowed publication does not change the next cell.
     const fresh = await saveSubmission(
       handle.db,
-      anySubmitter,
+      anyone,
       {
-        template: `publish-${caller.toLowerCase()}`,
+        template: 'ae-monthly',
         odsCode: 'TMB01',
-        periodStart: '2024-07-01',
-        values: { ae_attendances_all: 5 },
+        periodStart: addMonths('2021-01-01', callers.indexOf(caller)),
+        values: { ae_attendances_all: 5, ae_breaches_4h_all: 1 },
         submit: true,
       },
       null,
     );
+    await acceptAsRegion(handle.db, fresh.id);
     const response = await app.inject({
       method: 'POST',
       url: `/api/submissions/${fresh.id}/publish`,
       headers: headers[caller],
     });
+    // Beta's reach: the month differs from beta's, but its organisation and region are the same.
     const visible = canRead[caller].includes('beta');
     const expected = canPublish.includes(caller) ? 200 : caller === 'public' ? 401 : visible ? 403 : 404;
     expect(response.statusCode, response.body).toBe(expected);
+  });
+
+  // The workflow: the ICB over the trust approves; its region (or a national director) accepts.
+  const canApprove: Caller[] = ['southEastLondonIcb'];
+  const canAccept: Caller[] = ['nationalDirector', 'nationalDirectorEprr', 'londonTeam'];
+  it.each(callers)('approves and accepts: %s may take exactly its steps of the workflow', async (caller) => {
+    const fresh = async (month: string) =>
+      (
+        await saveSubmission(
+          handle.db,
+          anyone,
+          {
+            template: 'ae-monthly',
+            odsCode: 'TMA01',
+            periodStart: month,
+            values: valuesFor('ae-monthly'),
+            submit: true,
+          },
+          null,
+        )
+      ).id;
+    const index = callers.indexOf(caller);
+    const expected = (allowed: Caller[]) =>
+      allowed.includes(caller)
+        ? 200
+        : caller === 'public'
+          ? 401
+          : canRead[caller].includes('alpha')
+            ? 403
+            : 404;
+    const submitted = await fresh(addMonths('2020-04-01', index));
+    const approve = await app.inject({
+      method: 'POST',
+      url: `/api/submissions/${submitted}/approve`,
+      headers: headers[caller],
+    });
+    expect(`approve: ${approve.statusCode}`, approve.body).toBe(`approve: ${expected(canApprove)}`);
+    const approved = await fresh(addMonths('2022-03-01', index));
+    await advanceSubmission(handle.db, anyone, approved, 'approve', null, null);
+    const accept = await app.inject({
+      method: 'POST',
+      url: `/api/submissions/${approved}/accept`,
+      headers: headers[caller],
+    });
+    expect(`accept: ${accept.statusCode}`, accept.body).toBe(`accept: ${expected(canAccept)}`);
   });
 
   it('slows password guessing: the eleventh attempt in a minute on one account is refused', async () => {
@@ -411,7 +500,7 @@ describe('access matrix: role × scope × function × action', () => {
     expect((await app.inject({ url: '/api/submissions/999999' })).statusCode).toBe(401);
     // Published: the public sees the values, but neither who changed it nor its history.
     const published = await app.inject({ url: `/api/submissions/${ids.betaPublished}` });
-    expect(published.json()).toMatchObject({ status: 'published', updatedBy: null });
+    expect(published.json()).toMatchObject({ published: true, status: 'accepted', updatedBy: null });
     expect((await app.inject({ url: `/api/submissions/${ids.betaPublished}/history` })).statusCode).toBe(401);
     // A history read of a restricted return is itself audited.
     await app.inject({ url: `/api/submissions/${ids.beta}/history`, headers: headers.londonTeam });
@@ -431,8 +520,9 @@ describe('access matrix: role × scope × function × action', () => {
     expect(created?.after).toEqual({ redacted: 'You do not have access to this return.' });
     // Unpublished returns only: published ones are open to everyone, administrators included.
     const unpublished = all.filter((n) => n !== 'betaPublished').map((n) => String(ids[n]));
+    const itemNames = Object.values(templateItems).flat();
     const leaked = events.filter(
-      (e) => unpublished.includes(e.recordId) && JSON.stringify(e).includes('ae_attendances_all'),
+      (e) => unpublished.includes(e.recordId) && itemNames.some((item) => JSON.stringify(e).includes(item)),
     );
     expect(leaked).toEqual([]);
   });
@@ -447,7 +537,7 @@ describe('access matrix: role × scope × function × action', () => {
         template: r.template,
         organisation: r.org,
         periodStart: r.period,
-        values: { ae_attendances_all: 1 },
+        values: valuesFor(r.template),
       },
     });
     expect(response.statusCode).toBe(409);

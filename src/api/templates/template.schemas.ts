@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { templateInputSchema, templatePeriodTypes } from '../../domain/collection-template.js';
+import { inboxStates, templateInputSchema, templatePeriodTypes } from '../../domain/collection-template.js';
 import { isoDateParam, odsCodeParam } from '../organisations/organisation.schemas.js';
+import { returnStatuses } from '../../domain/return-workflow.js';
+import { templateRulesSchema } from '../../domain/return-validation.js';
 
 export const templateCodeParams = z.object({
   code: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, { message: 'must be a template code, e.g. ae-monthly' }),
@@ -18,6 +20,7 @@ const templateSchema = z.object({
     softDeadlineDays: z.number().int(),
     hardCloseDays: z.number().int(),
   }),
+  rules: templateRulesSchema,
   activeFrom: isoDateParam.nullable(),
   retiredFrom: isoDateParam.nullable(),
   status: z.enum(['draft', 'active', 'retired']),
@@ -50,6 +53,7 @@ export const lineageResponseSchema = z.object({
       metrics: z.array(z.string()),
       methodologies: z.array(z.string()),
       reports: z.array(z.string()),
+      plans: z.array(z.string()).describe('Planning rounds asking for a trajectory of it'),
       flaggedForRetirement: z.boolean().describe('Collected by an active template, but nothing uses it'),
     }),
   ),
@@ -87,17 +91,26 @@ export const inboxResponseSchema = z.object({
   asAt: isoDateParam,
   items: z.array(
     z.object({
+      kind: z
+        .enum(['return', 'plan'])
+        .describe('A data return, or the plan for a planning round (template names the round)'),
       template: z.object({ code: z.string(), name: z.string() }),
       period: isoDateParam,
       label: z.string(),
       opens: isoDateParam,
       deadline: isoDateParam,
       closes: isoDateParam,
-      returnStatus: z.string().nullable().describe('draft, submitted or published; null when not started'),
+      returnStatus: z
+        .enum(returnStatuses)
+        .nullable()
+        .describe('Where the return stands; null when not started'),
       returnId: z.number().int().nullable(),
+      statusReason: z.string().nullable().describe('Why it was returned for correction'),
       state: z
-        .enum(['overdue', 'open', 'missed', 'done'])
-        .describe('overdue: past the deadline, not yet closed; missed: closed without a return'),
+        .enum(inboxStates)
+        .describe(
+          'returned: handed back for correction; overdue: past the deadline, not yet closed; missed: closed without a return',
+        ),
     }),
   ),
   outstanding: z.number().int(),
@@ -114,6 +127,8 @@ const coverageGroup = z.object({
   asked: z.number().int(),
   submitted: z.number().int(),
   onTime: z.number().int(),
+  complete: z.number().int().describe('Submitted with every item given'),
+  accepted: z.number().int().describe('Accepted by the region, so in reporting'),
 });
 export const coverageResponseSchema = z.object({
   template: z.object({ code: z.string(), name: z.string() }),
@@ -130,8 +145,12 @@ export const coverageResponseSchema = z.object({
       name: z.string(),
       icbCode: z.string().nullable(),
       regionCode: z.string().nullable(),
-      status: z.enum(['not-started', 'draft', 'submitted', 'published']),
-      onTime: z.boolean().nullable(),
+      status: z.enum(['not-started', ...returnStatuses]),
+      onTime: z.boolean().nullable().describe('First submitted by the deadline; null when never submitted'),
+      firstSubmittedAt: z.string().nullable(),
+      itemsGiven: z.number().int().nullable(),
+      itemsAsked: z.number().int(),
+      accepted: z.boolean(),
     }),
   ),
   summary: z.object({
@@ -139,6 +158,8 @@ export const coverageResponseSchema = z.object({
     submitted: z.number().int(),
     onTime: z.number().int(),
     missing: z.number().int(),
+    complete: z.number().int(),
+    accepted: z.number().int(),
   }),
   byRegion: z.array(coverageGroup),
   byIcb: z.array(coverageGroup),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildServer, defaultWebRoot } from '../../api/server.js';
 import { loadConfig } from '../../config.js';
 import { todayIsoDate } from '../../domain/iso-date.js';
+import { openFeedFile } from '../../import/feed-files.js';
 import { openPreparedDatabase } from '../../services/database.service.js';
 import { isDatabaseEmpty, loadDemoDataset } from '../../services/demo.service.js';
 import { isSetUpRequired } from '../../services/identity.service.js';
@@ -39,6 +40,9 @@ export function registerServeCommand(program: Command): void {
           oidc: config.oidc ? createOidcClient(handle.db, config.oidc, config.publicUrl) : null,
           secureCookies: config.secureCookies,
           trustProxy: config.trustProxy,
+          // The composition root of feeds: the fetch-and-parse half comes from src/import.
+          feeds: { handle, open: openFeedFile },
+          feedPollSeconds: config.feedPollSeconds,
         });
         const shutdown = async (signal: string) => {
           app.log.info(`${signal} received: closing`);

@@ -5,6 +5,9 @@ import * as rollups from './0003-metric-rollups.js';
 import * as identity from './0004-identity-and-audit.js';
 import * as segmentation from './0005-oversight-segmentation.js';
 import * as templates from './0006-collection-templates.js';
+import * as returnWorkflow from './0007-return-workflow.js';
+import * as feeds from './0008-feeds.js';
+import * as planning from './0009-planning.js';
 
 /**
  * Every migration, in order. Forward-only: there are no `down` steps; a mistake is mended by a new
@@ -17,4 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004-identity-and-audit': identity,
   '0005-oversight-segmentation': segmentation,
   '0006-collection-templates': templates,
+  '0007-return-workflow': returnWorkflow,
+  '0008-feeds': feeds,
+  '0009-planning': planning,
 };

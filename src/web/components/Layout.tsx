@@ -45,6 +45,7 @@ const navigation = [
   { href: '/metrics', text: 'Metrics' },
   { href: '/oversight', text: 'Oversight' },
   { href: '/returns', text: 'Returns' },
+  { href: '/planning', text: 'Planning' },
   { href: '/hierarchy/events', text: 'Restructures and changes' },
   { href: '/hierarchy/as-now', text: 'History as now' },
   { href: '/search', text: 'Find an organisation' },

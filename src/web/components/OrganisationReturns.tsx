@@ -1,7 +1,6 @@
 import { Link } from 'react-router';
-import { formatPeriod } from '../../domain/period.js';
 import { api } from '../api-client.js';
-import { statusTags } from '../pages/ReturnsPage.js';
+import { ReturnStatusTag, returnPeriodLabel, useTemplatesByCode } from './return-parts.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 import { Loading, TableContainer } from './page-parts.js';
@@ -10,6 +9,7 @@ import { Loading, TableContainer } from './page-parts.js';
 export function OrganisationReturns({ code }: { code: string }) {
   const { session } = useSession();
   const state = useApi((signal) => api.submissions({ org: code }, signal), [code, session?.account?.id]);
+  const templates = useTemplatesByCode();
   if (state.status === 'loading') return <Loading what="returns" />;
   if (state.status === 'error') return null;
   const returns = state.data.submissions.slice(0, 12);
@@ -33,7 +33,7 @@ export function OrganisationReturns({ code }: { code: string }) {
                   Return
                 </th>
                 <th className="nhsuk-table__header" scope="col">
-                  Month
+                  Period
                 </th>
                 <th className="nhsuk-table__header" scope="col">
                   Status
@@ -44,12 +44,14 @@ export function OrganisationReturns({ code }: { code: string }) {
               {returns.map((s) => (
                 <tr className="nhsuk-table__row" key={s.id}>
                   <td className="nhsuk-table__cell">
-                    <Link to={`/returns/${s.id}`}>{s.template}</Link>
+                    <Link to={`/returns/${s.id}`}>{templates.get(s.template)?.name ?? s.template}</Link>
                   </td>
                   <td className="nhsuk-table__cell">
-                    {formatPeriod({ type: 'month', start: s.periodStart })}
+                    {returnPeriodLabel(templates.get(s.template)?.periodType, s.periodStart)}
                   </td>
-                  <td className="nhsuk-table__cell">{statusTags[s.status]}</td>
+                  <td className="nhsuk-table__cell">
+                    <ReturnStatusTag status={s.status} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -7,6 +7,11 @@ export function fieldError(error: ApiError | null, field: string): string | unde
   return error?.problems.find((p) => (p.field ?? '').split('.')[0] === field)?.message;
 }
 
+/** The message of the first problem about exactly this field (`values.ae_attendances_all`). */
+export function exactFieldError(error: ApiError | null, field: string): string | undefined {
+  return error?.problems.find((p) => p.field === field)?.message;
+}
+
 /** The NHS form group around one control: label, hint and error message, linked for screen readers. */
 function Field({
   id,
@@ -52,6 +57,7 @@ export function TextField({
   type = 'text',
   autoComplete,
   width,
+  inputMode,
 }: {
   id: string;
   label: string;
@@ -62,6 +68,8 @@ export function TextField({
   type?: 'text' | 'email' | 'password' | 'date' | 'number';
   autoComplete?: string;
   width?: 10 | 20 | 30;
+  /** `decimal` for numbers: a text box (so "1,234" or a typo can be read back to the user) with a number keypad. */
+  inputMode?: 'decimal' | 'numeric';
 }) {
   return (
     <Field id={id} label={label} hint={hint} error={error}>
@@ -73,7 +81,43 @@ export function TextField({
           type={type}
           value={value}
           autoComplete={autoComplete}
+          inputMode={inputMode}
           spellCheck={false}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A textarea for words: an explanation, or a reason. */
+export function TextArea({
+  id,
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  rows = 3,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+  rows?: number;
+}) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      {(describedBy) => (
+        <textarea
+          className={`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
+          id={id}
+          name={id}
+          rows={rows}
+          value={value}
           aria-describedby={describedBy}
           onChange={(event) => onChange(event.target.value)}
         />

@@ -18,13 +18,34 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-/** The error summary for a failed request: "There is a problem", focused, with each problem listed. */
+/** Where a problem in a file is, as people read it: "return.csv, row 3, column value". */
+export function describeFileLocation(problem: { file?: string; row?: number; column?: string }): string {
+  return [
+    problem.file,
+    problem.row === undefined ? undefined : `row ${problem.row}`,
+    problem.column ? `column ${problem.column}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * The error summary for a failed request: "There is a problem", focused, with each problem listed. A problem
+ * links to the control `fieldIds` names for its whole field (`values.ae_attendances_all`), else for the
+ * field's first part (`values`), else to `defaultFieldId`. With `showLocations`, a problem in a file starts
+ * with its file, row and column.
+ */
 export function ApiErrorSummary({
   error,
   fieldIds = {},
+  showLocations = false,
+  defaultFieldId,
 }: {
   error: ApiError;
   fieldIds?: Record<string, string>;
+  showLocations?: boolean;
+  /** Where a problem links when `fieldIds` names no control for it (the file input of an upload). */
+  defaultFieldId?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), [error]);
@@ -40,10 +61,12 @@ export function ApiErrorSummary({
           <ul className="nhsuk-list nhsuk-error-summary__list">
             {problems.map((problem, index) => {
               const field = 'field' in problem ? problem.field : undefined;
-              const target = field ? fieldIds[field.split('.')[0] ?? field] : undefined;
-              return (
-                <li key={index}>{target ? <a href={`#${target}`}>{problem.message}</a> : problem.message}</li>
-              );
+              const target =
+                (field ? (fieldIds[field] ?? fieldIds[field.split('.')[0] ?? field]) : undefined) ??
+                defaultFieldId;
+              const where = showLocations ? describeFileLocation(problem) : '';
+              const text = where ? `${where}: ${problem.message}` : problem.message;
+              return <li key={index}>{target ? <a href={`#${target}`}>{text}</a> : text}</li>;
             })}
           </ul>
         </div>
@@ -105,6 +128,7 @@ const tagColours = {
   blue: 'nhsuk-tag--blue',
   grey: 'nhsuk-tag--grey',
   green: 'nhsuk-tag--green',
+  'aqua-green': 'nhsuk-tag--aqua-green',
   orange: 'nhsuk-tag--orange',
   purple: 'nhsuk-tag--purple',
   white: 'nhsuk-tag--white',

@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../domain/audit.js';
 import { createOidcClient, type OidcClient } from '../../services/oidc.service.js';
+import { activateTemplate, createTemplate } from '../../services/template.service.js';
 import {
   guideShot,
   launchBrowser,
@@ -45,6 +47,22 @@ describe('signing in and access in a real browser', () => {
           parentCode: 'QJK',
           date: '2020-04-01',
         });
+        // Returns are made against an active collection template.
+        const today = new Date().toISOString().slice(0, 10);
+        await createTemplate(
+          handle.db,
+          systemActor,
+          {
+            code: 'ae-monthly',
+            name: 'A&E attendances',
+            periodType: 'month',
+            organisationKinds: ['nhs-trust'],
+            items: ['ae_attendances_all'],
+            schedule: { opensAfterDays: 0, softDeadlineDays: 15, hardCloseDays: 45 },
+          },
+          today,
+        );
+        await activateTemplate(handle.db, systemActor, 'ae-monthly', '2024-04-01', today);
       },
       { oidc },
     );
@@ -159,23 +177,23 @@ describe('signing in and access in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/returns$/);
     await page.getByRole('link', { name: 'Submit a return' }).click();
-    await page.getByLabel('Template').fill('ae-monthly');
-    await page.getByLabel('Month').fill('2025-03-01');
-    await page.getByLabel('Data item 1').selectOption('ae_attendances_all');
+    await page.getByLabel('Template').selectOption('ae-monthly');
     // A mistake first: the error summary links to the field, which is fixed and the return accepted.
-    await page.getByLabel('Value 1').fill('lots');
-    await page.getByRole('button', { name: 'Submit return' }).click();
+    await page.getByLabel(/\(ae_attendances_all\)$/).fill('lots');
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
     const summary = page.locator('.nhsuk-error-summary');
-    await expect.poll(() => summary.textContent()).toContain('Row 1: enter ae_attendances_all as a number');
+    await expect.poll(() => summary.textContent()).toMatch(/Enter .+ \(ae_attendances_all\) as a number/);
     await expectAccessible('35-submit-return');
     await guideShot(page, '12-submit-return');
-    await summary.getByRole('link', { name: /Row 1/ }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('value-0');
-    await page.getByLabel('Value 1').fill('12,345');
-    await page.getByRole('button', { name: 'Submit return' }).click();
+    await summary.getByRole('link', { name: /ae_attendances_all/ }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('value-ae_attendances_all');
+    await page.getByLabel(/\(ae_attendances_all\)$/).fill('12,345');
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
     await page.waitForURL(/\/returns\/\d+$/);
-    await expect.poll(() => page.locator('h1').textContent()).toContain('ae-monthly: TWA01, March 2025');
-    expect(await page.getByRole('cell', { name: '12,345' }).isVisible()).toBe(true);
+    await expect.poll(() => page.locator('h1').textContent()).toMatch(/A&E attendances: TWA01, \w+ \d{4}$/);
+    expect(await page.getByTestId('return-values').getByRole('cell', { name: '12,345' }).isVisible()).toBe(
+      true,
+    );
     await expect.poll(() => page.getByTestId('audit-row').count()).toBeGreaterThan(0);
     await expectAccessible('36-return');
     await guideShot(page, '13-return');

@@ -172,7 +172,11 @@ describe('oversight segments in a real browser', () => {
     await page.waitForURL(/\/collections\/ae-monthly$/);
     await expect
       .poll(() => page.getByTestId('coverage-lede').textContent())
-      .toMatch(/^0 of \d+ made the return/);
+      .toMatch(/^\d+ of \d+ made the return, \d+ by the deadline/);
+    // The demo's A&E returns stand at every step of the workflow: timeliness and completeness per return.
+    await expect
+      .poll(() => page.getByTestId('coverage-quality').textContent())
+      .toMatch(/^\d+ of \d+ returns made give every item asked; \d+ ha(s|ve) been accepted by the region/);
     expect(await page.getByTestId('coverage-regions').locator('tbody tr').count()).toBe(1);
     await expectAccessible('48-coverage');
     await page.goto(`${app.baseUrl}/organisations/${segmentFour.odsCode}`);

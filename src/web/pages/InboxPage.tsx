@@ -2,11 +2,13 @@ import { Link, useParams } from 'react-router';
 import { api, type InboxResponse } from '../api-client.js';
 import { formatLongDate } from '../../domain/iso-date.js';
 import { ApiErrorSummary, Loading, TableContainer, Tag, usePageTitle } from '../components/page-parts.js';
+import { returnStatusLabels } from '../../domain/return-workflow.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 
 type State = InboxResponse['items'][number]['state'];
 const stateTags: Record<State, { text: string; colour: 'orange' | 'blue' | 'red' | 'green' }> = {
+  returned: { text: 'Returned for correction', colour: 'red' },
   overdue: { text: 'Overdue', colour: 'orange' },
   open: { text: 'Due', colour: 'blue' },
   missed: { text: 'Missed', colour: 'red' },
@@ -39,6 +41,10 @@ export function InboxPage() {
       </>
     );
   const inbox = state.data;
+  const returned = inbox.items.filter((item) => item.state === 'returned').length;
+  const canSubmit =
+    session?.account?.roles.some((r) => r.role === 'trust-data-submitter' && r.scope?.odsCode === code) ??
+    false;
   return (
     <>
       <h1>
@@ -49,6 +55,9 @@ export function InboxPage() {
         {inbox.outstanding === 0
           ? 'Nothing is outstanding.'
           : `${inbox.outstanding} return${inbox.outstanding === 1 ? ' is' : 's are'} outstanding.`}{' '}
+        {returned > 0
+          ? `${returned} ${returned === 1 ? 'was' : 'were'} returned for correction: see why, correct and resubmit. `
+          : ''}
         Everything asked of it for the latest periods, as at {formatLongDate(inbox.asAt)}.
       </p>
       {inbox.items.length === 0 ? (
@@ -62,7 +71,7 @@ export function InboxPage() {
             <thead className="nhsuk-table__head">
               <tr className="nhsuk-table__row">
                 <th className="nhsuk-table__header" scope="col">
-                  Return
+                  Collection
                 </th>
                 <th className="nhsuk-table__header" scope="col">
                   Period
@@ -76,6 +85,9 @@ export function InboxPage() {
                 <th className="nhsuk-table__header" scope="col">
                   Status
                 </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Action
+                </th>
               </tr>
             </thead>
             <tbody className="nhsuk-table__body">
@@ -87,12 +99,62 @@ export function InboxPage() {
                   <td className="nhsuk-table__cell">{formatLongDate(item.closes)}</td>
                   <td className="nhsuk-table__cell">
                     <Tag colour={stateTags[item.state].colour}>{stateTags[item.state].text}</Tag>
-                    {item.returnId !== null ? (
+                  </td>
+                  <td className="nhsuk-table__cell">
+                    {item.kind === 'plan' ? (
                       <>
-                        {' '}
-                        <Link to={`/returns/${item.returnId}`}>{item.returnStatus}</Link>
+                        <Link
+                          to={`/planning/${encodeURIComponent(item.template.code)}/plans/${encodeURIComponent(inbox.organisation.odsCode)}`}
+                        >
+                          {item.returnStatus ? returnStatusLabels[item.returnStatus] : 'Make the plan'}
+                          <span className="nhsuk-u-visually-hidden">: {item.template.name}</span>
+                        </Link>
+                        {item.statusReason ? (
+                          <p className="nhsuk-body-s">Returned: {item.statusReason}</p>
+                        ) : null}
                       </>
-                    ) : null}
+                    ) : item.returnId === null ? (
+                      canSubmit && item.state !== 'missed' ? (
+                        <Link
+                          to={`/returns/new?template=${encodeURIComponent(item.template.code)}&org=${encodeURIComponent(inbox.organisation.odsCode)}&period=${item.period}`}
+                        >
+                          Make this return
+                          <span className="nhsuk-u-visually-hidden">
+                            : {item.template.name}, {item.label}
+                          </span>
+                        </Link>
+                      ) : (
+                        <span className="app-secondary">Not started</span>
+                      )
+                    ) : item.state === 'returned' ? (
+                      <>
+                        {item.statusReason ? <p className="nhsuk-body-s">{item.statusReason}</p> : null}
+                        <Link to={`/returns/${item.returnId}`}>
+                          See why it was returned
+                          <span className="nhsuk-u-visually-hidden">
+                            : {item.template.name}, {item.label}
+                          </span>
+                        </Link>
+                        {canSubmit ? (
+                          <>
+                            {' · '}
+                            <Link to={`/returns/new?id=${item.returnId}`}>
+                              Correct it
+                              <span className="nhsuk-u-visually-hidden">
+                                : {item.template.name}, {item.label}
+                              </span>
+                            </Link>
+                          </>
+                        ) : null}
+                      </>
+                    ) : (
+                      <Link to={`/returns/${item.returnId}`}>
+                        {item.returnStatus ? returnStatusLabels[item.returnStatus] : 'See the return'}
+                        <span className="nhsuk-u-visually-hidden">
+                          : {item.template.name}, {item.label}
+                        </span>
+                      </Link>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -351,6 +351,11 @@ export function OrganisationPage() {
           <li>
             <Link to={`/organisations/${organisation.odsCode}/inbox`}>Inbox: every return asked of it</Link>
           </li>
+          <li>
+            <Link to={`/planning?org=${organisation.odsCode}`}>
+              Plans: operational and financial planning rounds
+            </Link>
+          </li>
           {['nhs-trust', 'icb', 'stp', 'region', 'national-body'].includes(organisation.kind) ? (
             <li>
               <Link to={`/organisations/${organisation.odsCode}/oversight`}>

@@ -3,15 +3,9 @@ import { Link, useSearchParams } from 'react-router';
 import { api } from '../api-client.js';
 import { TextField } from '../components/form-parts.js';
 import { ApiErrorSummary, Loading, TableContainer, Tag, usePageTitle } from '../components/page-parts.js';
-import { formatPeriod } from '../../domain/period.js';
+import { ReturnStatusTag, returnPeriodLabel, useTemplatesByCode } from '../components/return-parts.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
-
-export const statusTags = {
-  draft: <Tag colour="grey">Draft</Tag>,
-  submitted: <Tag colour="blue">Submitted</Tag>,
-  published: <Tag colour="green">Published</Tag>,
-};
 
 /** Which returns can I see? Published ones, and unpublished ones within my roles' scope. */
 export function ReturnsPage() {
@@ -23,6 +17,7 @@ export function ReturnsPage() {
     (signal) => api.submissions(org ? { org } : {}, signal),
     [org, session?.account?.id],
   );
+  const templates = useTemplatesByCode();
   usePageTitle('Returns', returns.status === 'error');
   const canSubmit = session?.account?.roles.some((r) => r.role === 'trust-data-submitter') ?? false;
 
@@ -36,8 +31,10 @@ export function ReturnsPage() {
       {returns.status === 'error' ? <ApiErrorSummary error={returns.error} /> : null}
       <h1>Returns</h1>
       <p className="nhsuk-lede-text">
-        Figures organisations submit. Published returns are open to everyone; others only to the organisation
-        and those above it, as the hierarchy stood in the return&apos;s month.
+        Figures organisations submit. Each is approved by its integrated care board (ICB), then accepted and
+        locked by its region; reporting uses the accepted version. Published returns are open to everyone;
+        others only to the organisation and those above it, as the hierarchy stood in the return&apos;s
+        period.
         {session && !session.account ? (
           <>
             {' '}
@@ -85,10 +82,13 @@ export function ReturnsPage() {
                     Organisation
                   </th>
                   <th className="nhsuk-table__header" scope="col">
-                    Month
+                    Period
                   </th>
                   <th className="nhsuk-table__header" scope="col">
                     Status
+                  </th>
+                  <th className="nhsuk-table__header app-numeric" scope="col">
+                    Version
                   </th>
                 </tr>
               </thead>
@@ -96,7 +96,8 @@ export function ReturnsPage() {
                 {returns.data.submissions.map((s) => (
                   <tr className="nhsuk-table__row" key={s.id}>
                     <td className="nhsuk-table__cell">
-                      <Link to={`/returns/${s.id}`}>{s.template}</Link>
+                      <Link to={`/returns/${s.id}`}>{templates.get(s.template)?.name ?? s.template}</Link>{' '}
+                      <span className="app-secondary">{s.template}</span>
                       {s.statutoryFunction ? (
                         <>
                           {' '}
@@ -108,9 +109,20 @@ export function ReturnsPage() {
                       <Link to={`/organisations/${s.odsCode}`}>{s.odsCode}</Link>
                     </td>
                     <td className="nhsuk-table__cell">
-                      {formatPeriod({ type: 'month', start: s.periodStart })}
+                      {returnPeriodLabel(templates.get(s.template)?.periodType, s.periodStart)}
                     </td>
-                    <td className="nhsuk-table__cell">{statusTags[s.status]}</td>
+                    <td className="nhsuk-table__cell">
+                      <ReturnStatusTag status={s.status} />
+                      {s.published ? (
+                        <>
+                          {' '}
+                          <Tag colour="purple">Published</Tag>
+                        </>
+                      ) : null}
+                    </td>
+                    <td className="nhsuk-table__cell app-numeric">
+                      {s.version === 0 ? <span className="app-secondary">Not submitted</span> : s.version}
+                    </td>
                   </tr>
                 ))}
               </tbody>
