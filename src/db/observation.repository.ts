@@ -331,3 +331,21 @@ export async function listItemHistory(
     history[row.item] = row.periods.map((periodStart, i) => ({ periodStart, value: Number(row.values[i]) }));
   return history;
 }
+
+/** Takes the current values of items out of reporting (an accepted correction left them blank). */
+export async function withdrawObservations(
+  ex: Executor,
+  key: { codeId: number; itemIds: readonly number[]; periodType: string; periodStart: string },
+): Promise<number> {
+  if (key.itemIds.length === 0) return 0;
+  const result = await ex
+    .updateTable('observation')
+    .set({ is_current: false })
+    .where('code_id', '=', key.codeId)
+    .where('item_id', 'in', [...key.itemIds])
+    .where('period_type', '=', key.periodType)
+    .where('period_start', '=', key.periodStart)
+    .where('is_current', '=', true)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

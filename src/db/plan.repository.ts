@@ -291,20 +291,23 @@ export async function upsertEnvelope(
     .execute();
 }
 
-/** Current values of items for codes and months (actuals for plan against actual), summed per item and month. */
+/**
+ * Current values for (code, item) pairs and months (actuals for plan against actual), summed per item and
+ * month, with how many pairs reported: only what was planned is compared.
+ */
 export async function sumActuals(
   ex: Executor,
-  key: { odsCodes: readonly string[]; itemCodes: readonly string[]; from: string; to: string },
+  key: { pairs: ReadonlyArray<{ odsCode: string; item: string }>; from: string; to: string },
 ): Promise<Array<{ item: string; month: string; value: number; codes: number }>> {
-  if (key.odsCodes.length === 0 || key.itemCodes.length === 0) return [];
+  if (key.pairs.length === 0) return [];
   const rows = await sql<{ item: string; month: string; value: number; codes: number }>`
-    select i.code as item, o.period_start as month, sum(o.value)::float8 as value, count(*)::int as codes
-    from observation o
-    join reporting_code c on c.id = o.code_id
-    join data_item i on i.id = o.item_id
+    with wanted (ods_code, item) as (values ${sql.join(key.pairs.map((p) => sql`(${p.odsCode}, ${p.item})`))})
+    select i.code as item, o.period_start::text as month, sum(o.value)::float8 as value, count(*)::int as codes
+    from wanted w
+    join reporting_code c on c.ods_code = w.ods_code
+    join data_item i on i.code = w.item
+    join observation o on o.code_id = c.id and o.item_id = i.id
     where o.is_current and o.period_type = 'M'
-      and c.ods_code in (${sql.join([...key.odsCodes])})
-      and i.code in (${sql.join([...key.itemCodes])})
       and o.period_start between ${key.from}::date and ${key.to}::date
     group by i.code, o.period_start
     order by i.code, o.period_start

@@ -317,6 +317,7 @@ export interface SubmissionTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_by: string;
   published_at: MutableTimestamp;
+  published_version: ColumnType<number | null, number | null | undefined, number | null>;
   version: ColumnType<number, number | undefined, number>;
   accepted_version: ColumnType<number | null, number | null | undefined, number | null>;
   first_submitted_at: MutableTimestamp;

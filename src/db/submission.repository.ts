@@ -18,6 +18,8 @@ export interface SubmissionRecord {
   updatedAt: string;
   updatedBy: string;
   publishedAt: string | null;
+  /** The version the public sees once published (later versions stay private until published again). */
+  publishedVersion: number | null;
   /** The latest submitted version (0 before the first submission) and the one reporting uses. */
   version: number;
   acceptedVersion: number | null;
@@ -43,6 +45,7 @@ function submissionQuery(ex: Executor) {
       's.updated_at',
       's.updated_by',
       's.published_at',
+      's.published_version',
       's.version',
       's.accepted_version',
       's.first_submitted_at',
@@ -65,6 +68,7 @@ function toSubmission(r: {
   updated_at: Date;
   updated_by: string;
   published_at: Date | null;
+  published_version: number | null;
   version: number;
   accepted_version: number | null;
   first_submitted_at: Date | null;
@@ -85,6 +89,7 @@ function toSubmission(r: {
     updatedAt: new Date(r.updated_at).toISOString(),
     updatedBy: r.updated_by,
     publishedAt: iso(r.published_at),
+    publishedVersion: r.published_version,
     version: r.version,
     acceptedVersion: r.accepted_version,
     firstSubmittedAt: iso(r.first_submitted_at),
@@ -181,7 +186,8 @@ export async function updateSubmission(
     acceptedVersion?: number;
     statusReason?: string | null;
     submittedNow?: boolean;
-    publishedNow?: boolean;
+    /** Publishes this version. */
+    publishedVersion?: number;
   },
 ): Promise<void> {
   const now = new Date();
@@ -197,7 +203,9 @@ export async function updateSubmission(
       ...(change.submittedNow
         ? { submitted_at: now, first_submitted_at: sql<Date>`coalesce(first_submitted_at, ${now})` }
         : {}),
-      ...(change.publishedNow ? { published_at: now } : {}),
+      ...(change.publishedVersion !== undefined
+        ? { published_at: now, published_version: change.publishedVersion }
+        : {}),
       updated_at: now,
       updated_by: change.updatedBy,
     })
@@ -293,10 +301,23 @@ export async function listSubmissionsForTemplatePeriod(
   ex: Executor,
   template: string,
   periodStart: string,
-): Promise<SubmissionRecord[]> {
+): Promise<Array<SubmissionRecord & { submittedValues: Record<string, number | null> | null }>> {
   const rows = await submissionQuery(ex)
+    .leftJoin('submission_version as v', (join) =>
+      join.onRef('v.submission_id', '=', 's.id').onRef('v.version', '=', 's.version'),
+    )
+    .select('v.item_values as submitted_values')
     .where('s.template_code', '=', template)
     .where('s.period_start', '=', periodStart)
     .execute();
-  return rows.map(toSubmission);
+  // Completeness is of what was submitted, not of a draft being corrected.
+  return rows.map((r) => ({ ...toSubmission(r), submittedValues: r.submitted_values }));
+}
+
+/**
+ * Makes concurrent requests with the same idempotency key wait for each other, until the transaction ends,
+ * so a retry racing its original is answered from it rather than refused.
+ */
+export async function lockIdempotencyKey(ex: Executor, caller: string, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${caller}), hashtext(${key}))`.execute(ex);
 }

@@ -15,6 +15,7 @@ const planSheet = 'Plan';
 const flowSheet = 'Flows';
 const firstItemRow = 5;
 const firstMonthColumn = 3;
+const maxRows = 1000;
 const flowHeader = [
   'Counterparty ODS code',
   'Service line',
@@ -118,6 +119,19 @@ export async function readPlanWorkbook(
     else at(sheetName, cell.address, `${what} is not a number: enter a number without commas or units`);
     return null;
   };
+  // A plan has tens of items and flows: a sheet that claims a million rows is not one, and is not walked.
+  for (const [name, count] of [
+    [planSheet, sheet.rowCount],
+    [flowSheet, workbook.getWorksheet(flowSheet)?.rowCount ?? 0],
+  ] as const)
+    if (count > maxRows)
+      throw new AppError('invalid-file', `${file} has ${count} rows in its "${name}" sheet.`, [
+        {
+          file,
+          column: name,
+          message: `A plan workbook has at most ${maxRows} rows a sheet: download the template again`,
+        },
+      ]);
   const values: Record<string, Array<number | null>> = {};
   for (let r = firstItemRow; r <= sheet.rowCount; r += 1) {
     const row = sheet.getRow(r);

@@ -12,6 +12,7 @@ import {
   getPlanVsActual,
   getRoundSummary,
   getSystemPlan,
+  offTrajectoryMeasures,
   savePlan,
   setEnvelope,
 } from './planning.service.js';
@@ -295,5 +296,39 @@ describe('one planning process: the system against its envelope', () => {
     const fourHours = icb.metrics.find((m) => m.metric === 'ae_4h_all')?.series[0];
     expect(fourHours?.plan).toBeCloseTo(80, 6);
     expect(fourHours?.actual).toBeCloseTo(90, 6);
+    expect(icb.metrics.find((m) => m.metric === 'ae_4h_all')?.offTrajectory).toBe(false);
+
+    // May to July: three in ten wait over four hours (70% against a plan of 80%), three months running.
+    for (const month of ['2026-05-01', '2026-06-01', '2026-07-01'])
+      for (const code of trusts) {
+        const r = await saveSubmission(
+          db,
+          anyone,
+          {
+            template: 'ae-plan-actuals',
+            odsCode: code,
+            periodStart: month,
+            values: { ae_attendances_all: 1000, ae_breaches_4h_all: 300 },
+            submit: true,
+          },
+          null,
+        );
+        await advanceSubmission(db, anyone, r.id, 'approve', null, null);
+        await advanceSubmission(db, anyone, r.id, 'accept', null, null);
+      }
+    const off = await offTrajectoryMeasures(db, people.icb as Principal, 'QKK', '2026-08-15');
+    expect(off).toEqual([
+      expect.objectContaining({
+        metric: 'ae_4h_all',
+        month: '2026-07-01',
+        actual: 70,
+        round: expect.objectContaining({ code: '2026-27' }),
+      }),
+    ]);
+    expect(off[0]?.plan).toBeCloseTo(80, 6);
+    // Not for someone who may not read the ICB's plans, and not outside the round's year.
+    const other = person('NEL lead', 'icb-lead', (await findOrganisationByCode(db, 'QMF'))?.id ?? 0);
+    expect(await offTrajectoryMeasures(db, other, 'QKK', '2026-08-15')).toEqual([]);
+    expect(await offTrajectoryMeasures(db, people.icb as Principal, 'QKK', '2025-08-15')).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import {
 import type { Principal } from '../domain/access.js';
 import type { Actor } from '../domain/audit.js';
 import { AppError, conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
-import type { IsoDate } from '../domain/iso-date.js';
+import { todayIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { versionFor } from '../domain/metric.js';
 import { organisationKindLabels, type OrganisationKind } from '../domain/organisation.js';
 import {
@@ -267,7 +267,11 @@ export interface PlanInput {
   submit: boolean;
   reason?: string | undefined;
   sourceFormat?: 'json' | 'xlsx' | 'web' | undefined;
+  /** The date it is submitted (default today): submissions open on the round's opening date. */
+  today?: IsoDate | undefined;
 }
+
+const todayOf = (input: PlanInput) => input.today ?? todayIsoDate();
 
 /**
  * Saves or submits a plan. Submitting needs every item the round asks of the organisation's kind, for every
@@ -291,6 +295,10 @@ export async function savePlan(
     const party = partyOf(org.kind);
     const label = planLabel(round.code, org.odsCode);
     await authorise(trx, principal, submitAction(party), planFacts(round, org.id), label);
+    if (input.submit && round.opens > todayOf(input))
+      throw conflict(
+        `The ${round.name} round opens on ${round.opens}: plans can be saved as drafts until then.`,
+      );
     const asked = round.items[org.kind];
     if (!asked)
       throw invalidInput(
@@ -611,9 +619,10 @@ export async function advancePlan(
     const round = await requireRound(trx, roundCode);
     const org = await requireOrganisation(trx, odsCode, round.yearStart);
     const label = planLabel(round.code, org.odsCode);
+    // Access first, so nobody outside learns whether a plan exists.
+    await authorise(trx, principal, 'read', planFacts(round, org.id), label);
     const record = await findPlan(trx, round.id, org.id, true);
     if (!record) throw notFound(`${org.odsCode} has not started its ${round.code} plan.`);
-    await authorise(trx, principal, 'read', planFacts(round, org.id), label);
     const status = toStatus(record.status);
     const plan = planStep(status, step);
     if (!plan.ok) throw conflict(`${label}: ${plan.message}`);
@@ -842,6 +851,70 @@ export async function getPlanVsActual(
     planFacts(round, area.id),
     `the ${round.code} plans in ${area.name}`,
   );
+  return computePlanVsActual(db, round, area);
+}
+
+export interface OffTrajectory {
+  round: { code: string; name: string };
+  metric: string;
+  name: string;
+  /** The latest month with an actual, and its variance from the plan. */
+  month: string;
+  plan: number;
+  actual: number;
+}
+
+/**
+ * The planned measures of an area that have been off trajectory for three months, in the round whose year
+ * holds the date — for the oversight views, beside the segment drivers. Empty when no round covers the date,
+ * or when the viewer may not read the area's plans (the command line, a null viewer, may).
+ */
+export async function offTrajectoryMeasures(
+  db: Db,
+  viewer: Principal | null,
+  areaCode: string,
+  date: IsoDate,
+): Promise<OffTrajectory[]> {
+  const round = (await listRounds(db)).find((r) => r.yearStart <= date && date < roundMonthsEnd(r.yearStart));
+  if (!round) return [];
+  const code = areaCode.trim().toUpperCase();
+  const org = await findOrganisationByCode(db, code);
+  const version = org ? await findVersionAt(db, org.id, round.yearStart) : null;
+  if (!org || !version) return [];
+  if (viewer && !(await isAllowed(db, viewer, 'read', planFacts(round, org.id)))) return [];
+  const view = await computePlanVsActual(db, round, {
+    id: org.id,
+    odsCode: code,
+    name: version.name,
+    kind: version.kind,
+  });
+  return view.metrics.flatMap((m) => {
+    const last = m.series.filter((p) => p.variance !== null).at(-1);
+    return m.offTrajectory && last && last.plan !== null && last.actual !== null
+      ? [
+          {
+            round: { code: round.code, name: round.name },
+            metric: m.metric,
+            name: m.name,
+            month: last.month,
+            plan: last.plan,
+            actual: last.actual,
+          },
+        ]
+      : [];
+  });
+}
+
+const roundMonthsEnd = (yearStart: string) => {
+  const [year = 0] = yearStart.split('-').map(Number);
+  return `${year + 1}-04-01`;
+};
+
+async function computePlanVsActual(
+  db: Db,
+  round: RoundRecord,
+  area: { id: number; odsCode: string; name: string; kind: string },
+): Promise<PlanVsActualView> {
   const orgs = await listOrganisationsAt(db, round.yearStart);
   const byId = new Map(orgs.map((o) => [o.id, o]));
   const within = (id: number) => {
@@ -859,12 +932,14 @@ export async function getPlanVsActual(
   const months = roundMonths(round.yearStart);
   const totals = new Map<string, Array<number | null>>();
   const planners = new Map<string, number>();
+  const plannedItems = new Map<string, string[]>();
   const organisations: string[] = [];
   for (const plan of planned) {
     const wanted = plan.acceptedVersion ?? plan.version;
     const version = versions.find((v) => v.planId === plan.id && v.version === wanted);
     if (!version) continue;
     organisations.push(plan.odsCode);
+    plannedItems.set(plan.odsCode, Object.keys(contentOf(version.content).values));
     for (const [item, values] of Object.entries(contentOf(version.content).values)) {
       planners.set(item, (planners.get(item) ?? 0) + 1);
       const sum = totals.get(item) ?? Array.from({ length: months.length }, () => null);
@@ -876,8 +951,9 @@ export async function getPlanVsActual(
   }
   const catalogue = await getMetricCatalogue(db);
   const actualRows = await sumActuals(db, {
-    odsCodes: organisations,
-    itemCodes: [...totals.keys()],
+    pairs: planned.flatMap((p) =>
+      (plannedItems.get(p.odsCode) ?? []).map((item) => ({ odsCode: p.odsCode, item })),
+    ),
     from: months[0] ?? round.yearStart,
     to: months.at(-1) ?? round.yearStart,
   });

@@ -10,6 +10,7 @@ import { createTestDatabase } from '../../test/test-database.js';
 import { getDashboard } from './dashboard.service.js';
 import {
   advanceSubmission,
+  getSubmission,
   getSubmissionVersions,
   publishSubmission,
   saveSubmission,
@@ -259,6 +260,29 @@ describe('the return workflow', () => {
     // Publication is national, and only of an accepted return.
     const published = await publishSubmission(db, analyst, v4.id, null);
     expect(published).toMatchObject({ published: true, status: 'accepted' });
+
+    // Work after publication stays private: the public sees the published version until the next is published.
+    await advanceSubmission(db, region, v4.id, 'lock', null, null);
+    await saveSubmission(
+      db,
+      submitter,
+      input({ ae_attendances_type1: 1111, ae_breaches_4h_type1: 260 }, { reason: 'A further correction' }),
+      null,
+    );
+    const seenByPublic = await getSubmission(db, { kind: 'public' }, v4.id, null);
+    expect(seenByPublic).toMatchObject({
+      version: 4,
+      values: { ae_attendances_type1: 1100 },
+      statusReason: null,
+    });
+    const publicVersions = await getSubmissionVersions(db, { kind: 'public' }, v4.id, null);
+    expect(publicVersions.versions.map((v) => [v.version, v.reason])).toEqual([
+      [1, null],
+      [2, null],
+      [3, null],
+      [4, null],
+    ]);
+    expect((await getSubmission(db, icb, v4.id, null)).values.ae_attendances_type1).toBe(1111);
   });
 
   it('asks for an explanation of a value unlike the organisation’s own accepted history (SPC)', async () => {
@@ -363,6 +387,17 @@ describe('the return workflow', () => {
     ).rejects.toMatchObject({
       problems: [expect.objectContaining({ message: expect.stringMatching(/from 2024-04-01/) })],
     });
+    await expect(
+      saveSubmission(
+        db,
+        submitter,
+        input(
+          { ae_attendances_type1: 1, ae_breaches_4h_type1: 0 },
+          { periodStart: '2025-03-01', explanations: { nonsense: 'An explanation of nothing at all.' } },
+        ),
+        null,
+      ),
+    ).rejects.toMatchObject({ problems: [expect.objectContaining({ field: 'explanations.nonsense' })] });
     await expect(saveSubmission(db, submitter, input({ ga_beds_available: 1 }), null)).rejects.toMatchObject({
       problems: [expect.objectContaining({ field: 'values.ga_beds_available' })],
     });

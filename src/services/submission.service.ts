@@ -10,6 +10,7 @@ import {
   insertIntoObservationStage,
   listItemHistory,
   mergeObservationStage,
+  withdrawObservations,
 } from '../db/observation.repository.js';
 import { findOrganisationByCode, findVersionAt } from '../db/organisation.repository.js';
 import {
@@ -21,6 +22,7 @@ import {
   insertSubmissionVersion,
   listSubmissions as listSubmissionRecords,
   listSubmissionVersions,
+  lockIdempotencyKey,
   updateSubmission,
   type SubmissionRecord,
 } from '../db/submission.repository.js';
@@ -146,6 +148,34 @@ async function present(
   extra: { warnings?: ValidationMessage[]; replayed?: boolean } = {},
 ): Promise<SubmissionView> {
   const status = toStatus(record.status);
+  // Someone who sees the return only because it is published sees the published version, not later work.
+  if (!(await readsUnpublished(ex, principal, record))) {
+    const published = (await listSubmissionVersions(ex, record.id)).find(
+      (v) => v.version === record.publishedVersion,
+    );
+    return {
+      id: record.id,
+      template: record.template,
+      odsCode: record.odsCode,
+      periodStart: record.periodStart,
+      statutoryFunction: toFunction(record.statutoryFunction),
+      status: 'accepted',
+      state: describeState('accepted'),
+      statusReason: null,
+      published: true,
+      values: published?.values ?? {},
+      explanations: {},
+      version: record.publishedVersion ?? 0,
+      acceptedVersion: record.publishedVersion,
+      firstSubmittedAt: record.firstSubmittedAt,
+      submittedAt: published?.createdAt ?? null,
+      updatedAt: published?.createdAt ?? record.updatedAt,
+      updatedBy: null,
+      steps: [],
+      warnings: [],
+      replayed: false,
+    };
+  }
   return {
     id: record.id,
     template: record.template,
@@ -274,6 +304,7 @@ export async function saveSubmission(
 
   return db.transaction().execute(async (trx) => {
     if (input.idempotencyKey && caller) {
+      await lockIdempotencyKey(trx, caller, input.idempotencyKey);
       const earlier = await findSubmissionRequest(trx, caller, input.idempotencyKey);
       if (earlier) {
         if (earlier.requestSha256 !== digest)
@@ -338,6 +369,18 @@ export async function saveSubmission(
           ...input.locations?.[item],
           field: input.locations?.[item]?.field ?? `values.${item}`,
           message: `"${item}" is not an item of ${template.code}: remove it, or use the template's items (see "oversight templates show ${template.code}")`,
+        })),
+      );
+    const checkCodes = template.rules.checks.map((c) => c.code);
+    const strayExplanations = Object.keys(explanations).filter(
+      (key) => !template.items.includes(key) && !checkCodes.includes(key),
+    );
+    if (strayExplanations.length > 0)
+      throw invalidInput(
+        'The return explains something that is neither an item nor a check of its template.',
+        strayExplanations.map((key) => ({
+          field: `explanations.${key}`,
+          message: `"${key}" is not an item or check of ${template.code}: explain a warning under its item code, or the check's code`,
         })),
       );
     if (Object.keys(values).length === 0 && input.submit)
@@ -526,7 +569,12 @@ async function recordAcceptedValues(
     const found = catalogue.itemByCode.get(item);
     return found && value !== null ? [{ itemId: found.id, value }] : [];
   });
-  if (rows.length === 0) return 0;
+  // Items of the template this version leaves blank: an earlier accepted figure no longer stands.
+  const blanked = template.items.flatMap((item) => {
+    const found = catalogue.itemByCode.get(item);
+    return found && (values[item] ?? null) === null ? [found.id] : [];
+  });
+  if (rows.length === 0 && blanked.length === 0) return 0;
   const runId = await insertImportRun(ex, {
     source: `return:${template.code}`,
     fileName: `${describe(record)}, version ${version}`,
@@ -550,19 +598,25 @@ async function recordAcceptedValues(
     })),
   );
   const counts = await mergeObservationStage(ex);
+  const withdrawn = await withdrawObservations(ex, {
+    codeId,
+    itemIds: blanked,
+    periodType,
+    periodStart: record.periodStart,
+  });
   await extendObservationExtent(
     ex,
     rows.map((r) => ({ itemId: r.itemId, periodType, first: record.periodStart, last: record.periodStart })),
   );
   await markRollupsStale(
     ex,
-    rows.map((r) => r.itemId),
+    [...rows.map((r) => r.itemId), ...blanked],
     record.periodStart,
     record.periodStart,
   );
   await refreshPlacements(ex);
-  await completeImportRun(ex, runId, { submission: record.id, version, stored: counts }, null);
-  return counts.inserted + counts.superseded;
+  await completeImportRun(ex, runId, { submission: record.id, version, stored: counts, withdrawn }, null);
+  return counts.inserted + counts.superseded + withdrawn;
 }
 
 /**
@@ -596,7 +650,10 @@ export async function advanceSubmission(
       const versions = await listSubmissionVersions(trx, id);
       const current = versions.find((v) => v.version === record.version);
       if (!current) throw new Error(`version ${record.version} of return ${id} is missing`);
-      written = await recordAcceptedValues(trx, record, template, current.values, record.version);
+      // Returns of a statutory function stay within it: their figures are not put into the shared store,
+      // whose dashboards anyone may read.
+      if (record.statutoryFunction === null)
+        written = await recordAcceptedValues(trx, record, template, current.values, record.version);
       accepted = true;
     }
     await updateSubmission(trx, id, {
@@ -642,6 +699,16 @@ async function requireReadable(
   }
   await authorise(db, principal, 'read', submissionFacts(record), `return ${id}`);
   return record;
+}
+
+/** Whether the caller may read the return as if it were not published (its scope and functions allow it). */
+async function readsUnpublished(
+  ex: Executor,
+  principal: Principal,
+  record: SubmissionRecord,
+): Promise<boolean> {
+  if (record.publishedAt === null) return true;
+  return isAllowed(ex, principal, 'read', { ...submissionFacts(record), published: false });
 }
 
 const isRestricted = (record: SubmissionRecord) =>
@@ -691,7 +758,11 @@ export async function getSubmissionVersions(
   requestId: string | null,
 ): Promise<{ submission: SubmissionView; versions: SubmissionVersionView[] }> {
   const record = await requireReadable(db, principal, id);
-  const versions = await listSubmissionVersions(db, id);
+  const everything = await readsUnpublished(db, principal, record);
+  // Seen only because it is published: the versions up to the published one, without their reasons.
+  const versions = (await listSubmissionVersions(db, id))
+    .filter((v) => everything || v.version <= (record.publishedVersion ?? 0))
+    .map((v) => (everything ? v : { ...v, reason: null }));
   if (isRestricted(record)) await auditRead(db, principal, requestId, 'submission.versions-read', id);
   let previous: Record<string, number | null> = {};
   const views = versions.map((v) => {
@@ -773,7 +844,11 @@ export async function publishSubmission(
         `${describe(record)} ${describeState(toStatus(record.status))}: only returns accepted by their region can be published.`,
       );
     const actor = actorOf(principal, requestId);
-    await updateSubmission(trx, id, { status: record.status, updatedBy: actor.label, publishedNow: true });
+    await updateSubmission(trx, id, {
+      status: record.status,
+      updatedBy: actor.label,
+      publishedVersion: record.acceptedVersion,
+    });
     await appendAuditEvents(trx, actor, [
       {
         action: 'submission.publish',
@@ -834,6 +909,12 @@ export async function getSubmissionDocument(
   const record = await requireReadable(db, principal, id);
   let values = record.values;
   let explanations = record.explanations;
+  if (!(await readsUnpublished(db, principal, record))) {
+    // Seen only because it is published: the published version, or an earlier one.
+    if (version !== undefined && version > (record.publishedVersion ?? 0))
+      throw notFound(`Return ${id} has no published version ${version}.`);
+    version ??= record.publishedVersion ?? undefined;
+  }
   if (version !== undefined) {
     const found = (await listSubmissionVersions(db, id)).find((v) => v.version === version);
     if (!found) throw notFound(`Return ${id} has no version ${version}.`);

@@ -9,6 +9,7 @@ import { addDays, type IsoDate } from '../domain/iso-date.js';
 import { addMonths } from '../domain/period.js';
 import type { AssuranceIcon, VariationIcon } from '../stats/spc.js';
 import { notFound } from '../domain/errors.js';
+import { offTrajectoryMeasures, type OffTrajectory } from './planning.service.js';
 import { getPerformanceReport } from './performance-report.service.js';
 import {
   getSegmentation,
@@ -66,6 +67,8 @@ export interface SystemOversight {
   areas: AreaSummary[];
   /** Every trust in the area, in league order within its type. */
   trusts: SegmentRow[];
+  /** The area's planned measures off trajectory for three months (for those who may read its plans). */
+  offTrajectory: OffTrajectory[];
 }
 
 function summarise(odsCode: string, name: string, own: SegmentRow | null, trusts: SegmentRow[]): AreaSummary {
@@ -206,5 +209,6 @@ export async function getSystemOversight(
     objectives,
     areas,
     trusts: memberTrusts,
+    offTrajectory: await offTrajectoryMeasures(db, request.viewer, request.odsCode, quarterLast),
   };
 }

@@ -28,6 +28,7 @@ import {
 import type { Principal } from '../domain/access.js';
 import type { ReturnStatus } from '../domain/return-workflow.js';
 import { authorise, isAllowed, type PathCache } from './access.service.js';
+import { submissionFacts } from './submission.service.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
 
 /**
@@ -423,11 +424,17 @@ export async function getInbox(
   const templates = (await listTemplates(db)).filter(
     (t) => t.organisationKinds.includes(version.kind) && templateStatus(t, today) === 'active',
   );
-  const returns = await listSubmissionRecords(db, {
+  const all = await listSubmissionRecords(db, {
     organisationId: organisation.id,
     limit: 1000,
     offset: 0,
   });
+  // Returns of a statutory function the caller is not granted are left out, not described.
+  const hidden = new Set<number>();
+  if (caller.principal)
+    for (const r of all)
+      if (!(await isAllowed(db, caller.principal, 'read', submissionFacts(r)))) hidden.add(r.id);
+  const returns = all.filter((r) => !hidden.has(r.id));
   const items: InboxItem[] = [];
   for (const template of templates) {
     // The periods that have ended, latest first, whose collection has opened while the template is active.
@@ -438,6 +445,12 @@ export async function getInbox(
     for (let i = 0; i < periodsBack; i += 1) {
       const dates = scheduleFor(template, period);
       if (templateStatus(template, period.start) === 'active' && dates.opens <= today) {
+        if (
+          all.some((r) => hidden.has(r.id) && r.template === template.code && r.periodStart === period.start)
+        ) {
+          period = periodContaining(template.periodType, addMonths(period.start, -1));
+          continue;
+        }
         const found = returns.find((r) => r.template === template.code && r.periodStart === period.start);
         // Submitted once is done, unless it has been handed back for correction.
         const done = found !== undefined && found.firstSubmittedAt !== null && found.status !== 'returned';
@@ -629,6 +642,9 @@ export async function getTemplateCoverage(
     if (icb) names.set(icb.odsCode, icb.name);
     if (region) names.set(region.odsCode, region.name);
     const found = returns.get(o.id);
+    // A return of a statutory function the caller is not granted is not described to them at all.
+    if (principal && found && !(await isAllowed(db, principal, 'read', submissionFacts(found), cache)))
+      continue;
     const status: CoverageStatus = found ? (found.status as ReturnStatus) : 'not-started';
     const firstSubmittedAt = found?.firstSubmittedAt ?? null;
     organisations.push({
@@ -643,7 +659,7 @@ export async function getTemplateCoverage(
       itemsGiven:
         firstSubmittedAt === null || !found
           ? null
-          : template.items.filter((item) => typeof found.values[item] === 'number').length,
+          : template.items.filter((item) => typeof found.submittedValues?.[item] === 'number').length,
       itemsAsked: template.items.length,
       accepted: found?.acceptedVersion !== null && found?.acceptedVersion !== undefined,
     });

@@ -216,6 +216,18 @@ export const systemResponseSchema = z.object({
   ),
   areas: z.array(areaSummarySchema),
   trusts: z.array(segmentRowSchema),
+  offTrajectory: z
+    .array(
+      z.object({
+        round: z.object({ code: z.string(), name: z.string() }),
+        metric: z.string(),
+        name: z.string(),
+        month: z.string(),
+        plan: z.number(),
+        actual: z.number(),
+      }),
+    )
+    .describe("Planned measures off trajectory for three months, for those who may read the area's plans"),
 });
 
 export type SegmentsResponse = z.infer<typeof segmentsResponseSchema>;

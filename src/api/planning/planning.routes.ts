@@ -201,6 +201,8 @@ export function planningRoutes(context: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
+        // Only people signed in may have a workbook read at all (reading one is the costly part).
+        requireSignedIn(request.caller.principal);
         const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const layout = await getPlanLayout(db, null, request.params.round, request.params.org);
         const content = await readPlanWorkbook(

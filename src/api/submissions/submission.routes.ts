@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { invalidInput } from '../../domain/errors.js';
+import { isPeriodStart } from '../../domain/period.js';
 import { maxReturnFileBytes } from '../../domain/return-document.js';
 import {
   detectReturnFormat,
@@ -237,6 +239,10 @@ export function submissionRoutes(context: ApiContext): FastifyPluginAsyncZod {
         const { format, org, period } = request.query;
         const layout = await getReturnLayout(db, request.params.code);
         const odsCode = org.trim().toUpperCase();
+        if (!isPeriodStart(layout.periodType, period))
+          throw invalidInput(`${period} is not the start of a ${layout.periodType} period.`, [
+            { field: 'period', message: `Enter the first day of a ${layout.periodType}` },
+          ]);
         const body = await writeReturn(
           format,
           {

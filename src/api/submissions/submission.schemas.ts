@@ -103,8 +103,13 @@ export const exportQuerySchema = z.object({
 });
 export const blankTemplateQuerySchema = z.object({
   format: z.enum(returnFormats).default('xlsx'),
-  org: z.string().min(1).max(10).describe('ODS code of the organisation'),
-  period: z.string().describe('First day of the period, YYYY-MM-DD'),
+  org: z
+    .string()
+    .regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code, e.g. RJZ')
+    .describe('ODS code of the organisation'),
+  period: z.iso
+    .date('must be the first day of the period, YYYY-MM-DD')
+    .describe('First day of the period, YYYY-MM-DD'),
 });
 
 export const submissionVersionsResponseSchema = z.object({

@@ -15,6 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table submission
       add column published_at timestamptz,
+      add column published_version integer,
       add column version integer not null default 0,
       add column accepted_version integer,
       add column first_submitted_at timestamptz,
@@ -22,9 +23,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column status_reason text,
       add column explanations jsonb not null default '{}'::jsonb
   `.execute(db);
-  // Returns published under the earlier two-state workflow were submitted and then published nationally.
+  // Returns published under the earlier two-state workflow were submitted and then published nationally; their
+  // values never went into the observation store, so no version is marked as the one reporting uses.
   await sql`
-    update submission set published_at = updated_at, status = 'locked', version = 1, accepted_version = 1,
+    update submission set published_at = updated_at, published_version = 1, status = 'locked', version = 1,
       first_submitted_at = created_at, submitted_at = updated_at
     where status = 'published'
   `.execute(db);

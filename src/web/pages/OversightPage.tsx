@@ -78,6 +78,7 @@ export function OversightPage() {
           />
         </>
       ) : null}
+      {view.offTrajectory.length > 0 ? <OffTrajectory view={view} /> : null}
       {!isTrust && view.objectives.length > 0 ? <Objectives view={view} /> : null}
       {view.areas.length > 0 ? <Areas view={view} /> : null}
       {!isTrust && view.trusts.length > 0 ? <Trusts view={view} /> : null}
@@ -88,6 +89,39 @@ export function OversightPage() {
     </>
   );
 }
+
+/** Planned measures that have missed their trajectory for three months: a driver beside the segment's. */
+function OffTrajectory({ view }: { view: SystemResponse }) {
+  const round = view.offTrajectory[0]?.round;
+  return (
+    <div className="nhsuk-warning-callout" data-testid="oversight-off-trajectory">
+      <h2 className="nhsuk-warning-callout__label">
+        <span role="text">
+          <span className="nhsuk-u-visually-hidden">Important: </span>
+          Off trajectory against the plan
+        </span>
+      </h2>
+      <p>
+        These measures have been on the wrong side of the {round?.name ?? ''} plan for three months running:
+      </p>
+      <ul>
+        {view.offTrajectory.map((m) => (
+          <li key={m.metric}>
+            {m.name}: {formatNumber(m.actual)} in {formatMonth(m.month)} against a plan of{' '}
+            {formatNumber(m.plan)} (
+            <Link to={`/planning/${m.round.code}/variance/${view.area.odsCode}`}>plan against actual</Link>)
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const formatNumber = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(n);
+const formatMonth = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${iso}T00:00:00Z`),
+  );
 
 function Lede({ view }: { view: SystemResponse }) {
   if (view.area.kind === 'nhs-trust') {
