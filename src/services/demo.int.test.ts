@@ -5,6 +5,8 @@ import { getDatasetNotice } from './dataset.service.js';
 import { generateDemoPlan } from './demo-plan.js';
 import { isDatabaseEmpty, loadDemoDataset } from './demo.service.js';
 import { getTemplateCoverage } from './template.service.js';
+import { getRoundSummary } from './planning.service.js';
+import type { Principal } from '../domain/access.js';
 import { getOrganisationProfile, getTreeAt, listEvents } from './hierarchy-query.service.js';
 import { rollupMetrics } from './rollup.service.js';
 
@@ -37,6 +39,20 @@ describe('demo dataset', () => {
       'submitted',
     ]);
     expect(coverage.summary.accepted).toBe(4);
+    // This year's plans for London, with one revision flagged for worsening its system.
+    expect(summary.plans).toBeGreaterThan(10);
+    const director: Principal = {
+      kind: 'user',
+      userId: 1,
+      label: 'National director',
+      isAdmin: false,
+      grants: [{ role: 'national-director', scopeOrganisationId: null }],
+      functions: [],
+    };
+    const london = await getRoundSummary(handle.db, director, '2024-25', 'Y56', '2025-04-15');
+    expect(london.systems.length).toBe(5);
+    expect(london.systems.every((s) => s.envelopeSet && s.gap !== null)).toBe(true);
+    expect(london.systems.reduce((n, s) => n + s.flaggedRevisions, 0)).toBeGreaterThan(0);
     expect(await isDatabaseEmpty(handle.db)).toBe(false);
     expect((await getDatasetNotice(handle.db)).demoData).toBe(true);
 

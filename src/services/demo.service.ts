@@ -14,10 +14,11 @@ import {
 } from '../db/observation.repository.js';
 import {
   countOrganisationsByProvenance,
+  listOrganisationsAt,
   listOrganisationsWithProvenance,
 } from '../db/organisation.repository.js';
 import { addDays, todayIsoDate, type IsoDate } from '../domain/iso-date.js';
-import { periodContaining, periodTypeCodes } from '../domain/period.js';
+import { addMonths, financialYearLabel, periodContaining, periodTypeCodes } from '../domain/period.js';
 import { PeriodExtents } from '../domain/period-extent.js';
 import { generateDemoObservations } from './demo-metrics.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
@@ -27,6 +28,8 @@ import { AppError, conflict } from '../domain/errors.js';
 import type { Principal } from '../domain/access.js';
 import type { ReturnStep } from '../domain/return-workflow.js';
 import { advanceSubmission, saveSubmission } from './submission.service.js';
+import { advancePlan, createRound, savePlan, setEnvelope } from './planning.service.js';
+import { roundMonths } from '../domain/planning.js';
 import { demoMarkerKey } from './dataset.service.js';
 import { generateDemoPlan, type DemoOperation } from './demo-plan.js';
 import {
@@ -55,6 +58,8 @@ export interface DemoLoadSummary {
   observations: number;
   /** Returns loaded in the workflow's states (A&E, latest month). */
   returns: number;
+  /** Plans of London's trusts and ICBs for this year's round. */
+  plans: number;
   rollups: CacheRefreshAfterWrite;
 }
 
@@ -287,7 +292,20 @@ export async function loadDemoDataset(
     for (const o of observations)
       if (o.periodStart === lastMonth && aeItems.has(o.item))
         returnValues.set(o.odsCode, { ...returnValues.get(o.odsCode), [o.item]: o.value });
+    // Last year's figures of every trust, month by month, on which the demo's plans for this year are built.
+    const yearStart = periodContaining('financial-year', lastMonth).start;
+    const lastYear = roundMonths(addMonths(yearStart, -12));
+    const planBase = new Map<string, Record<string, number[]>>();
+    for (const o of observations) {
+      const month = lastYear.indexOf(o.periodStart);
+      if (month < 0 || !demoPlanItems.includes(o.item)) continue;
+      const values = planBase.get(o.odsCode) ?? {};
+      (values[o.item] ??= Array.from({ length: lastYear.length }, () => 0))[month] = o.value;
+      planBase.set(o.odsCode, values);
+    }
     return {
+      planBase,
+      yearStart,
       summary: {
         seed: plan.seed,
         operations: plan.operations.length,
@@ -305,7 +323,8 @@ export async function loadDemoDataset(
   // The dashboards are built first; the returns then go through the workflow as real ones would.
   const rollups = await refreshRollupCacheAfterWrite(handle.db);
   const returns = await loadDemoReturns(handle.db, summary.returns, summary.lastMonth);
-  return { ...summary.summary, returns, rollups };
+  const plans = await loadDemoPlans(handle.db, summary.planBase, summary.yearStart);
+  return { ...summary.summary, returns, plans, rollups };
 }
 
 /** Where the demo's returns stand: a few at each step, so every page of the workflow has something to show. */
@@ -465,4 +484,160 @@ async function applyOperation(
       });
       return;
   }
+}
+
+const demoPlanItems = [
+  'fin_income',
+  'fin_pay_expenditure',
+  'fin_non_pay_expenditure',
+  'ae_attendances_all',
+  'ae_breaches_4h_all',
+];
+const financeItems = ['fin_income', 'fin_pay_expenditure', 'fin_non_pay_expenditure'];
+// Growth on last year: more income and activity, pay rising faster than non-pay, fewer long waits.
+const demoGrowth: Record<string, number> = {
+  fin_income: 1.03,
+  fin_pay_expenditure: 1.04,
+  fin_non_pay_expenditure: 1.02,
+  ae_attendances_all: 1.02,
+  ae_breaches_4h_all: 0.9,
+};
+
+/**
+ * This year's planning round, with plans from London's trusts and ICBs built on last year's figures: block
+ * contracts between each trust and its ICB (one that the ICB plans 1% lower), each ICB's envelope expecting a
+ * little more A&E activity than its trusts plan, plans at every step, and one revision that helps its trust but
+ * worsens its system.
+ */
+async function loadDemoPlans(
+  db: Db,
+  base: ReadonlyMap<string, Record<string, number[]>>,
+  yearStart: IsoDate,
+): Promise<number> {
+  const code = financialYearLabel(yearStart).replace('/', '-');
+  await createRound(
+    db,
+    systemActor,
+    {
+      code,
+      name: `Operational and financial planning ${financialYearLabel(yearStart)} (demo)`,
+      yearStart,
+      guidance: 'Generated demonstration round: the plans are built on the demo figures of the year before.',
+      items: { 'nhs-trust': demoPlanItems, icb: financeItems },
+      opens: addMonths(yearStart, -3),
+      deadline: addDays(yearStart, -14),
+      closes: addDays(addMonths(yearStart, 1), -1),
+    },
+    yearStart,
+  );
+  const orgs = await listOrganisationsAt(db, yearStart);
+  const byId = new Map(orgs.map((o) => [o.id, o]));
+  const icbs = orgs.filter(
+    (o) => o.kind === 'icb' && o.parentId !== null && byId.get(o.parentId)?.odsCode === 'Y56',
+  );
+  const round = (n: number) => Math.round(n * 10) / 10;
+  let count = 0;
+  for (const icb of icbs) {
+    const trusts = orgs
+      .filter((o) => o.parentId === icb.id && base.has(o.odsCode))
+      .sort((a, b) => a.odsCode.localeCompare(b.odsCode));
+    if (trusts.length === 0) continue;
+    const planned = trusts.map((t) => {
+      const values: Record<string, number[]> = {};
+      for (const item of demoPlanItems)
+        values[item] = (base.get(t.odsCode)?.[item] ?? Array.from({ length: 12 }, () => 0)).map((v) =>
+          round(v * (demoGrowth[item] ?? 1)),
+        );
+      const income = values.fin_income?.reduce((a, b) => a + b, 0) ?? 0;
+      return { trust: t, values, income };
+    });
+    const block = (counterparty: string, value: number) => ({
+      counterparty,
+      serviceLine: 'Block contract',
+      activity: 1,
+      price: round(value),
+    });
+    for (const p of planned)
+      await savePlan(
+        db,
+        demoPrincipal,
+        {
+          round: code,
+          odsCode: p.trust.odsCode,
+          content: { values: p.values, flows: [block(icb.odsCode, p.income)] },
+          submit: true,
+          today: yearStart,
+        },
+        null,
+      );
+    // The ICB's allocation pays its trusts' blocks; it plans to pay its first trust 1% less than the trust expects.
+    const payments = planned.map((p, i) => block(p.trust.odsCode, i === 0 ? p.income * 0.99 : p.income));
+    const total = payments.reduce((a, b) => a + b.price, 0);
+    const monthly = (annual: number) => Array.from({ length: 12 }, () => round(annual / 12));
+    await savePlan(
+      db,
+      demoPrincipal,
+      {
+        round: code,
+        odsCode: icb.odsCode,
+        content: {
+          values: {
+            fin_income: monthly(total),
+            fin_pay_expenditure: monthly(0),
+            fin_non_pay_expenditure: monthly(total),
+          },
+          flows: payments,
+        },
+        submit: true,
+        today: yearStart,
+      },
+      null,
+    );
+    const attendances = planned.reduce(
+      (a, p) => a + (p.values.ae_attendances_all ?? []).reduce((x, y) => x + y, 0),
+      0,
+    );
+    await setEnvelope(db, { principal: null, actor: systemActor }, code, icb.odsCode, {
+      controlTotal: 0,
+      activity: [{ item: 'ae_attendances_all', quantity: Math.round(attendances * 1.01), unitCost: 0.3 }],
+    });
+    count += planned.length + 1;
+    // Plans at every step: the first trust's plan is returned and revised (less activity, less non-pay),
+    // the second approved, the third accepted; the ICB's own plan is with its region.
+    const [first, second, third] = planned;
+    if (first) {
+      await advancePlan(
+        db,
+        demoPrincipal,
+        code,
+        first.trust.odsCode,
+        'return',
+        'Revise for the system savings programme.',
+        null,
+      );
+      const values = {
+        ...first.values,
+        ae_attendances_all: (first.values.ae_attendances_all ?? []).map((v) => round(v * 0.95)),
+        fin_non_pay_expenditure: (first.values.fin_non_pay_expenditure ?? []).map((v) => round(v * 0.99)),
+      };
+      await savePlan(
+        db,
+        demoPrincipal,
+        {
+          round: code,
+          odsCode: first.trust.odsCode,
+          content: { values, flows: [block(icb.odsCode, first.income)] },
+          submit: true,
+          today: yearStart,
+        },
+        null,
+      );
+    }
+    if (second) await advancePlan(db, demoPrincipal, code, second.trust.odsCode, 'approve', null, null);
+    if (third) {
+      await advancePlan(db, demoPrincipal, code, third.trust.odsCode, 'approve', null, null);
+      await advancePlan(db, demoPrincipal, code, third.trust.odsCode, 'accept', null, null);
+    }
+  }
+  return count;
 }
