@@ -174,10 +174,7 @@ export interface SystemDriver {
 export interface SystemPosition {
   /** Members' planned surpluses added up. */
   membersSurplus: number;
-  /**
-   * Income providers count from commissioners in the system less what those commissioners plan to pay them
-   * (negative when commissioners plan to pay more than their providers expect).
-   */
+  /** Income providers count from commissioners in the system beyond what those commissioners plan to pay. */
   unfundedInternalIncome: number;
   /** Members' surpluses with money moving between them counted once (at the commissioner's plan). */
   consolidatedSurplus: number;
@@ -203,10 +200,11 @@ export function systemPosition(plans: readonly MemberPlan[], envelope: Envelope)
   const members = new Set(plans.map((p) => p.odsCode));
   const membersSurplus = plans.reduce((sum, p) => sum + planSurplus(p.content), 0);
   const internal = compareFlows(plans).filter((f) => members.has(f.provider) && members.has(f.commissioner));
-  // Consolidated, a payment between members cancels out: whatever they settle on, the system's position is the
-  // members' surpluses less what providers expect beyond what commissioners plan (or plus the reverse).
+  // Prudent: income a provider expects beyond what its commissioner plans to pay is taken off (no money stands
+  // behind it), but a commissioner budgeting more than its provider expects is not counted as money the system
+  // has — the provider's own income plan, not its flows, says what it will earn.
   const unfunded = internal.filter((f) => f.difference > 0);
-  const unfundedInternalIncome = internal.reduce((sum, f) => sum + f.difference, 0);
+  const unfundedInternalIncome = unfunded.reduce((sum, f) => sum + f.difference, 0);
   const activity = envelope.activity.map((expectation) => {
     const planned = plans.reduce((sum, p) => sum + annualTotal(p.content.values[expectation.item]), 0);
     const shortfall = Math.max(0, expectation.quantity - planned);
