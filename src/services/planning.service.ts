@@ -559,9 +559,13 @@ async function systemImpacts(
   orgs: Awaited<ReturnType<typeof listOrganisationsAt>>,
 ): Promise<Map<number, RevisionImpact>> {
   const icb = systemOf(orgs, organisationId);
+  if (!icb) return new Map();
+  return revisionImpacts(await loadSystem(ex, round, icb.id, orgs));
+}
+
+/** Each member's latest revision against the one before, the other members' latest plans held fixed. */
+function revisionImpacts(system: SystemPlans): Map<number, RevisionImpact> {
   const impacts = new Map<number, RevisionImpact>();
-  if (!icb) return impacts;
-  const system = await loadSystem(ex, round, icb.id, orgs);
   for (const [id, before] of system.previous) {
     const after = system.latest.get(id);
     if (!after) continue;
@@ -569,6 +573,20 @@ async function systemImpacts(
     impacts.set(id, revisionImpact(before, after, others, system.envelope ?? noEnvelope));
   }
   return impacts;
+}
+
+/** A test of whether an organisation is an area or lies under it, in the hierarchy as the rows stand. */
+function withinTest(
+  orgs: Awaited<ReturnType<typeof listOrganisationsAt>>,
+): (id: number, areaId: number) => boolean {
+  const byId = new Map(orgs.map((o) => [o.id, o]));
+  return (id, areaId) => {
+    for (let current = byId.get(id), steps = 0; current && steps < 10; steps += 1) {
+      if (current.id === areaId) return true;
+      current = current.parentId === null ? undefined : byId.get(current.parentId);
+    }
+    return false;
+  };
 }
 
 export async function getPlan(
@@ -695,20 +713,7 @@ export async function getSystemPlan(
   const orgs = await listOrganisationsAt(db, round.yearStart);
   const system = await loadSystem(db, round, icb.id, orgs);
   const plans = [...system.latest.values()];
-  const impacts = new Map<number, RevisionImpact>();
-  for (const [id, before] of system.previous) {
-    const after = system.latest.get(id);
-    if (after)
-      impacts.set(
-        id,
-        revisionImpact(
-          before,
-          after,
-          [...system.latest.entries()].filter(([o]) => o !== id).map(([, p]) => p),
-          system.envelope ?? noEnvelope,
-        ),
-      );
-  }
+  const impacts = revisionImpacts(system);
   const members = system.members.map((m) => {
     const latest = system.latest.get(m.id);
     return {
@@ -766,15 +771,10 @@ export async function getRoundSummary(
     `the ${round.code} round in ${area.name}`,
   );
   const orgs = await listOrganisationsAt(db, round.yearStart);
-  const byId = new Map(orgs.map((o) => [o.id, o]));
-  const under = (id: number) => {
-    for (let current = byId.get(id), steps = 0; current && steps < 10; steps += 1) {
-      if (current.id === area.id) return true;
-      current = current.parentId === null ? undefined : byId.get(current.parentId);
-    }
-    return false;
-  };
-  const icbs = orgs.filter((o) => o.kind === 'icb' && (area.kind === 'icb' ? o.id === area.id : under(o.id)));
+  const within = withinTest(orgs);
+  const icbs = orgs.filter(
+    (o) => o.kind === 'icb' && (area.kind === 'icb' ? o.id === area.id : within(o.id, area.id)),
+  );
   const systems: RoundSummaryView['systems'] = [];
   for (const icb of icbs.sort((a, b) => a.name.localeCompare(b.name))) {
     if (!(await isAllowed(db, principal, 'read', planFacts(round, icb.id)))) continue;
@@ -785,20 +785,7 @@ export async function getRoundSummary(
       byStatus[status] = (byStatus[status] ?? 0) + 1;
     }
     const position = system.envelope ? systemPosition([...system.latest.values()], system.envelope) : null;
-    let flagged = 0;
-    for (const [id, before] of system.previous) {
-      const after = system.latest.get(id);
-      if (
-        after &&
-        revisionImpact(
-          before,
-          after,
-          [...system.latest.entries()].filter(([o]) => o !== id).map(([, p]) => p),
-          system.envelope ?? noEnvelope,
-        ).flagged
-      )
-        flagged += 1;
-    }
+    const flagged = [...revisionImpacts(system).values()].filter((impact) => impact.flagged).length;
     systems.push({
       icb: { odsCode: icb.odsCode, name: icb.name },
       asked: system.members.length,
@@ -916,15 +903,10 @@ async function computePlanVsActual(
   area: { id: number; odsCode: string; name: string; kind: string },
 ): Promise<PlanVsActualView> {
   const orgs = await listOrganisationsAt(db, round.yearStart);
-  const byId = new Map(orgs.map((o) => [o.id, o]));
-  const within = (id: number) => {
-    for (let current = byId.get(id), steps = 0; current && steps < 10; steps += 1) {
-      if (current.id === area.id) return true;
-      current = current.parentId === null ? undefined : byId.get(current.parentId);
-    }
-    return false;
-  };
-  const planned = (await listPlans(db, round.id)).filter((p) => within(p.organisationId) && p.version > 0);
+  const within = withinTest(orgs);
+  const planned = (await listPlans(db, round.id)).filter(
+    (p) => within(p.organisationId, area.id) && p.version > 0,
+  );
   const versions = await listPlanVersions(
     db,
     planned.map((p) => p.id),
