@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import type { ReturnStep } from '../domain/return-workflow.js';
 import { InvalidArgumentError } from 'commander';
 import { isIsoDate } from '../domain/iso-date.js';
 import { odsCodePattern, organisationKinds, type OrganisationKind } from '../domain/organisation.js';
@@ -33,4 +35,21 @@ export function parsePositiveInteger(value: string): number {
 
 export function collect<T>(parse: (value: string) => T) {
   return (value: string, previous: T[] = []) => [...previous, parse(value)];
+}
+
+/** Changes to returns and plans act as a named account, whose roles the access policy weighs. */
+export const actAsOption = [
+  '--as <email>',
+  'the account to act as (its roles decide what you may do)',
+] as const;
+
+/** The options of a workflow step (approve, accept, lock, return) on a return or a plan. */
+export function workflowStepOptions(command: Command, step: ReturnStep): Command {
+  return command
+    .requiredOption(...actAsOption)
+    .option(
+      '--reason <text>',
+      step === 'return' ? 'what needs correcting (required)' : 'a note for the record',
+    )
+    .option('--json', 'print one JSON document');
 }

@@ -20,7 +20,7 @@ import {
   type PlanView,
 } from '../../services/planning.service.js';
 import { operatorActor } from '../actor.js';
-import { parseOdsCode } from '../arguments.js';
+import { actAsOption, parseOdsCode, workflowStepOptions } from '../arguments.js';
 import { withDatabase } from '../database.js';
 import { checkOutputFile, writeFileAtomically } from '../file-output.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
@@ -52,8 +52,6 @@ function printPlan(p: PlanView): void {
   if (p.impact) printLine(`${p.impact.flagged ? 'WARNING: ' : ''}${p.impact.explanation}`);
   if (p.steps.length > 0) printLine(`You may: ${p.steps.join(', ')}`);
 }
-
-const asOption = ['--as <email>', 'the account to act as (its roles decide what you may do)'] as const;
 
 export function registerPlanCommands(program: Command): void {
   const plan = program
@@ -138,7 +136,7 @@ export function registerPlanCommands(program: Command): void {
     .command('template <round> <org>')
     .description('Write the plan workbook to fill in (with the plan so far, for those who may read it)')
     .requiredOption('--out <file>', 'the .xlsx file to write')
-    .option(...asOption)
+    .option(...actAsOption)
     .option('--json', 'print one JSON document (what was written)')
     .action(async (round: string, org: string, options: { out: string; as?: string; json?: boolean }) => {
       try {
@@ -159,7 +157,7 @@ export function registerPlanCommands(program: Command): void {
   plan
     .command('submit <round> <org> <file>')
     .description('Submit (or save as a draft) a plan from its workbook (.xlsx) or JSON ({values, flows})')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--draft', 'save as a draft instead of submitting')
     .option('--reason <text>', 'why a locked plan is being revised')
     .option('--json', 'print one JSON document')
@@ -208,37 +206,28 @@ export function registerPlanCommands(program: Command): void {
     );
 
   const step = (name: ReturnStep, description: string) =>
-    plan
-      .command(`${name} <round> <org>`)
-      .description(description)
-      .requiredOption(...asOption)
-      .option(
-        '--reason <text>',
-        name === 'return' ? 'what needs correcting (required)' : 'a note for the record',
-      )
-      .option('--json', 'print one JSON document')
-      .action(
-        async (round: string, org: string, options: { as: string; reason?: string; json?: boolean }) => {
-          try {
-            await withDatabase(`oversight plan ${name}`, async ({ handle }) => {
-              const principal = await principalForEmail(handle.db, options.as);
-              const result = await advancePlan(
-                handle.db,
-                principal,
-                round,
-                parseOdsCode(org),
-                name,
-                options.reason,
-                null,
-              );
-              if (options.json) return printJson({ plan: result });
-              printPlan(result);
-            });
-          } catch (error) {
-            reportError(error, options);
-          }
-        },
-      );
+    workflowStepOptions(plan.command(`${name} <round> <org>`).description(description), name).action(
+      async (round: string, org: string, options: { as: string; reason?: string; json?: boolean }) => {
+        try {
+          await withDatabase(`oversight plan ${name}`, async ({ handle }) => {
+            const principal = await principalForEmail(handle.db, options.as);
+            const result = await advancePlan(
+              handle.db,
+              principal,
+              round,
+              parseOdsCode(org),
+              name,
+              options.reason,
+              null,
+            );
+            if (options.json) return printJson({ plan: result });
+            printPlan(result);
+          });
+        } catch (error) {
+          reportError(error, options);
+        }
+      },
+    );
   step('approve', "Approve a provider's plan (its ICB)");
   step('accept', 'Accept a plan (its region)');
   step('lock', 'Lock an accepted plan (its region); revisions then need a reason');
@@ -247,7 +236,7 @@ export function registerPlanCommands(program: Command): void {
   plan
     .command('show <round> <org>')
     .description('A plan with its versions and the impact of its latest revision')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--json', 'print one JSON document')
     .action(async (round: string, org: string, options: { as: string; json?: boolean }) => {
       try {
@@ -271,7 +260,7 @@ export function registerPlanCommands(program: Command): void {
     .description(
       "An ICB's system plan against its envelope: the gap, its drivers, mismatches and flagged revisions",
     )
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--json', 'print one JSON document')
     .action(async (round: string, icb: string, options: { as: string; json?: boolean }) => {
       try {
@@ -312,7 +301,7 @@ export function registerPlanCommands(program: Command): void {
   plan
     .command('summary <round> <area>')
     .description('The round across a region or England: plans by status and each ICB against its envelope')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--json', 'print one JSON document')
     .action(async (round: string, area: string, options: { as: string; json?: boolean }) => {
       try {
@@ -340,7 +329,7 @@ export function registerPlanCommands(program: Command): void {
   plan
     .command('variance <round> <org>')
     .description('Plan against actual, month by month, for an organisation, ICB, region or England')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--json', 'print one JSON document')
     .action(async (round: string, org: string, options: { as: string; json?: boolean }) => {
       try {

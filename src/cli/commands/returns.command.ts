@@ -21,7 +21,13 @@ import {
   saveSubmission,
   type SubmissionView,
 } from '../../services/submission.service.js';
-import { parseDateOption, parseOdsCode, parsePositiveInteger } from '../arguments.js';
+import {
+  actAsOption,
+  parseDateOption,
+  parseOdsCode,
+  parsePositiveInteger,
+  workflowStepOptions,
+} from '../arguments.js';
 import { withDatabase } from '../database.js';
 import { checkOutputFile, writeFileAtomically } from '../file-output.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
@@ -64,8 +70,6 @@ function readFileBytes(path: string): Buffer {
   return readFileSync(path);
 }
 
-const asOption = ['--as <email>', 'the account to act as (its roles decide what you may do)'] as const;
-
 export function registerReturnCommands(program: Command): void {
   const returns = program
     .command('returns')
@@ -77,7 +81,7 @@ export function registerReturnCommands(program: Command): void {
     .command('submit <file>')
     .description('Submit a return from a file (all or nothing), or save it as a draft')
     .requiredOption('--template <code>', 'the template the file is a return of')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--format <format>', `one of ${returnFormats.join(', ')} (default: from the file)`, parseFormat)
     .option('--draft', 'save as a draft instead of submitting')
     .option('--reason <text>', 'why a locked return is being resubmitted')
@@ -132,7 +136,7 @@ export function registerReturnCommands(program: Command): void {
   returns
     .command('list')
     .description('The returns the account may see, newest period first')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--org <code>', 'one organisation', parseOdsCode)
     .option('--json', 'print one JSON document')
     .action(async (options: { as: string; org?: string; json?: boolean }) => {
@@ -162,7 +166,7 @@ export function registerReturnCommands(program: Command): void {
   returns
     .command('show <id>')
     .description('One return with every version and what changed from the one before')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--json', 'print one JSON document')
     .action(async (id: string, options: { as: string; json?: boolean }) => {
       try {
@@ -187,16 +191,8 @@ export function registerReturnCommands(program: Command): void {
     });
 
   const step = (name: ReturnStep, description: string) =>
-    returns
-      .command(`${name} <id>`)
-      .description(description)
-      .requiredOption(...asOption)
-      .option(
-        '--reason <text>',
-        name === 'return' ? 'what needs correcting (required)' : 'a note for the record',
-      )
-      .option('--json', 'print one JSON document')
-      .action(async (id: string, options: { as: string; reason?: string; json?: boolean }) => {
+    workflowStepOptions(returns.command(`${name} <id>`).description(description), name).action(
+      async (id: string, options: { as: string; reason?: string; json?: boolean }) => {
         try {
           const returnId = parsePositiveInteger(id);
           await withDatabase(`oversight returns ${name}`, async ({ handle }) => {
@@ -215,7 +211,8 @@ export function registerReturnCommands(program: Command): void {
         } catch (error) {
           reportError(error, options);
         }
-      });
+      },
+    );
   step('approve', 'Approve a submitted return (the ICB over the organisation)');
   step('accept', 'Accept an approved return (its region); reporting then uses this version');
   step('lock', 'Lock an accepted return (its region); corrections are then resubmissions with a reason');
@@ -224,7 +221,7 @@ export function registerReturnCommands(program: Command): void {
   returns
     .command('publish <id>')
     .description('Publish an accepted return (national directors and analysts)')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .option('--json', 'print one JSON document')
     .action(async (id: string, options: { as: string; json?: boolean }) => {
       try {
@@ -243,7 +240,7 @@ export function registerReturnCommands(program: Command): void {
   returns
     .command('export <id>')
     .description('Write a return (or one of its versions) as a file in any format')
-    .requiredOption(...asOption)
+    .requiredOption(...actAsOption)
     .requiredOption('--out <file>', 'the file to write')
     .option('--format <format>', `one of ${returnFormats.join(', ')}`, parseFormat, 'csv' as ReturnFormat)
     .option('--version <n>', 'a version other than the latest', parsePositiveInteger)
