@@ -67,9 +67,17 @@ export async function cloneTemplate(
   return {
     url: databaseUrl(serverUrl, name),
     drop: () =>
-      withAdmin(
-        serverUrl,
-        async (client) => void (await client.query(`drop database if exists "${name}" with (force)`)),
-      ),
+      withAdmin(serverUrl, async (client) => {
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await client.query(`drop database if exists "${name}" with (force)`);
+            return;
+          } catch (error) {
+            // Without pg_signal_backend, FORCE cannot end an autovacuum worker on the database; it soon finishes.
+            if (attempt >= 20 || !String(error).includes('pg_signal_backend')) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+          }
+        }
+      }),
   };
 }
