@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { GovernanceTables } from './schema-governance.js';
+import type { MutualAidTables } from './schema-mutual-aid.js';
+import type { StandardTables } from './schema-standards.js';
 
 /** Row types of the database, as Kysely sees them. Rows never leave db/ unmapped. */
 
@@ -492,7 +495,107 @@ export interface FeedRunTable {
   run_by: string;
 }
 
-export interface Database {
+export interface ProgrammeTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  sponsor: string;
+  national_director: string;
+  scope: string;
+  stage: string;
+  metrics: ColumnType<unknown, string | undefined, string>;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ProgrammeStageChangeTable {
+  id: Generated<number>;
+  programme_id: number;
+  from_stage: string | null;
+  to_stage: string;
+  reason: string;
+  changed_at: Timestamp;
+  changed_by: string;
+}
+
+export interface ProgrammeContributionTable {
+  id: Generated<number>;
+  programme_id: number;
+  organisation_id: number;
+  commitment: string;
+  status: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: string;
+}
+
+export interface ProgrammeMilestoneTable {
+  id: Generated<number>;
+  programme_id: number;
+  title: string;
+  due: string;
+  completed_on: string | null;
+  created_by: string;
+}
+
+export interface ProgrammeReviewTable {
+  id: Generated<number>;
+  programme_id: number;
+  scheduled_for: string;
+  held_on: string | null;
+  outcome: string | null;
+  decision: string | null;
+  recorded_by: string | null;
+}
+
+export interface InterventionTable {
+  id: Generated<number>;
+  organisation_id: number;
+  kind: string;
+  title: string;
+  owner: string;
+  statutory_function: string | null;
+  signal_kind: string;
+  signal: ColumnType<unknown, string, string>;
+  opened_on: string;
+  next_review: string;
+  exit_criteria: string;
+  programme_id: number | null;
+  status: string;
+  closed_on: string | null;
+  exit_reason: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface InterventionActionTable {
+  id: Generated<number>;
+  intervention_id: number;
+  description: string;
+  owner: string;
+  due: string;
+  done_on: string | null;
+}
+
+export interface InterventionReviewTable {
+  id: Generated<number>;
+  intervention_id: number;
+  reviewed_on: string;
+  outcome: string;
+  next_review: string | null;
+  recorded_by: string;
+}
+
+export interface Database extends StandardTables, GovernanceTables, MutualAidTables {
+  programme: ProgrammeTable;
+  programme_stage_change: ProgrammeStageChangeTable;
+  programme_contribution: ProgrammeContributionTable;
+  programme_milestone: ProgrammeMilestoneTable;
+  programme_review: ProgrammeReviewTable;
+  intervention: InterventionTable;
+  intervention_action: InterventionActionTable;
+  intervention_review: InterventionReviewTable;
   collection_template: CollectionTemplateTable;
   collection_template_item: CollectionTemplateItemTable;
   submission_version: SubmissionVersionTable;

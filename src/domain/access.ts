@@ -61,6 +61,7 @@ export const statutoryFunctions = [
   'specialised-commissioning',
   'primary-care',
   'eprr',
+  'provider-licensing',
 ] as const;
 export type StatutoryFunction = (typeof statutoryFunctions)[number];
 
@@ -73,10 +74,24 @@ export const statutoryFunctionLabels: Record<StatutoryFunction, string> = {
   'specialised-commissioning': 'Specialised commissioning (NHS England)',
   'primary-care': 'Primary care commissioning (NHS England)',
   eprr: 'Emergency preparedness, resilience and response (NHS England)',
+  'provider-licensing': 'Provider licence enforcement (NHS Improvement)',
 };
 
 /** What a request does to a record. */
-export const actions = ['read', 'submit', 'approve', 'accept', 'publish', 'judge', 'configure'] as const;
+export const actions = [
+  'read',
+  'submit',
+  'approve',
+  'accept',
+  'publish',
+  'judge',
+  'configure',
+  'declare',
+  'intervene',
+  'contribute',
+  'govern',
+  'collaborate',
+] as const;
 export type Action = (typeof actions)[number];
 
 export const actionLabels: Record<Action, string> = {
@@ -87,6 +102,11 @@ export const actionLabels: Record<Action, string> = {
   publish: 'publish',
   judge: 'record an oversight judgement on',
   configure: 'change',
+  declare: 'make a comply-or-explain declaration for',
+  intervene: 'record or change an intervention on',
+  contribute: 'record a programme contribution for',
+  govern: 'record meetings and decisions of',
+  collaborate: 'raise, offer, agree or broker mutual aid for',
 };
 
 /** The roles that may take each action on an unpublished record within their scope. */
@@ -102,7 +122,23 @@ const rolesFor: Record<Action, readonly Role[]> = {
   judge: ['national-director', 'regional-director'],
   // National settings such as the oversight methodologies, granted on England.
   configure: ['national-director'],
+  // Comply or explain is the board's (or the ICB's governing body's) own declaration: see exactScopeActions.
+  declare: ['trust-board-member', 'icb-lead'],
+  // Support and regulatory interventions are oversight decisions of the region or the centre.
+  intervene: ['national-director', 'regional-director', 'regional-team'],
+  // Regions' and ICBs' contributions to national programmes (the programme itself is configure).
+  contribute: ['national-director', 'regional-director', 'regional-team', 'icb-lead'],
+  // Meetings and decisions of the Executive Group and Assembly (England) and of regional boards.
+  govern: ['national-director', 'regional-director'],
+  // Mutual aid: an organisation's leaders raise and agree aid; regions broker everything in theirs.
+  collaborate: ['national-director', 'regional-director', 'regional-team', 'icb-lead', 'trust-board-member'],
 };
+
+/**
+ * Actions a grant allows only on the organisation it names, not on those beneath it: an ICB lead
+ * cannot declare for a trust's board, though their grant covers the trust.
+ */
+const exactScopeActions: ReadonlySet<Action> = new Set(['declare']);
 
 export interface RoleGrant {
   role: Role;
@@ -163,10 +199,13 @@ export function decide(principal: Principal, action: Action, record: ProtectedRe
       reason: `This record belongs to ${statutoryFunctionLabels[record.statutoryFunction]}; only people granted that function may ${actionLabels[action]} it.`,
     };
   }
+  const organisationId = record.path[record.path.length - 1];
   const inScope = principal.grants.some(
     (grant) =>
       rolesFor[action].includes(grant.role) &&
-      (grant.scopeOrganisationId === null || record.path.includes(grant.scopeOrganisationId)),
+      (exactScopeActions.has(action)
+        ? grant.scopeOrganisationId === organisationId
+        : grant.scopeOrganisationId === null || record.path.includes(grant.scopeOrganisationId)),
   );
   if (inScope) return allow;
   return {

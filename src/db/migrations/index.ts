@@ -8,6 +8,10 @@ import * as templates from './0006-collection-templates.js';
 import * as returnWorkflow from './0007-return-workflow.js';
 import * as feeds from './0008-feeds.js';
 import * as planning from './0009-planning.js';
+import * as interventions from './0010-interventions-and-programmes.js';
+import * as complyOrExplain from './0011-comply-or-explain.js';
+import * as governance from './0012-governance.js';
+import * as mutualAid from './0013-mutual-aid.js';
 
 /**
  * Every migration, in order. Forward-only: there are no `down` steps; a mistake is mended by a new
@@ -23,4 +27,8 @@ export const migrations: Record<string, Migration> = {
   '0007-return-workflow': returnWorkflow,
   '0008-feeds': feeds,
   '0009-planning': planning,
+  '0010-interventions-and-programmes': interventions,
+  '0011-comply-or-explain': complyOrExplain,
+  '0012-governance': governance,
+  '0013-mutual-aid': mutualAid,
 };
