@@ -31,6 +31,7 @@ import { advanceSubmission, saveSubmission } from './submission.service.js';
 import { advancePlan, createRound, savePlan, setEnvelope } from './planning.service.js';
 import { roundMonths } from '../domain/planning.js';
 import { demoMarkerKey } from './dataset.service.js';
+import { loadDemoAccountability, type DemoAccountabilitySummary } from './demo-accountability.js';
 import { generateDemoPlan, type DemoOperation } from './demo-plan.js';
 import {
   absorbOrganisations,
@@ -60,6 +61,8 @@ export interface DemoLoadSummary {
   returns: number;
   /** Plans of London's trusts and ICBs for this year's round. */
   plans: number;
+  /** Programmes, standards and declarations, interventions, governance and mutual aid. */
+  accountability: DemoAccountabilitySummary;
   rollups: CacheRefreshAfterWrite;
 }
 
@@ -324,7 +327,8 @@ export async function loadDemoDataset(
   const rollups = await refreshRollupCacheAfterWrite(handle.db);
   const returns = await loadDemoReturns(handle.db, summary.returns, summary.lastMonth);
   const plans = await loadDemoPlans(handle.db, summary.planBase, summary.yearStart);
-  return { ...summary.summary, returns, plans, rollups };
+  const accountability = await loadDemoAccountability(handle.db, options.today ?? todayIsoDate());
+  return { ...summary.summary, returns, plans, accountability, rollups };
 }
 
 /** Where the demo's returns stand: a few at each step, so every page of the workflow has something to show. */

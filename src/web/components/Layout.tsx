@@ -46,6 +46,8 @@ const navigation = [
   { href: '/oversight', text: 'Oversight' },
   { href: '/returns', text: 'Returns' },
   { href: '/planning', text: 'Planning' },
+  { href: '/accountability', text: 'Accountability' },
+  { href: '/mutual-aid', text: 'Mutual aid' },
   { href: '/hierarchy/events', text: 'Restructures and changes' },
   { href: '/hierarchy/as-now', text: 'History as now' },
   { href: '/search', text: 'Find an organisation' },

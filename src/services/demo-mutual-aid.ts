@@ -1,0 +1,7 @@
+import type { Db } from '../db/database.js';
+import type { IsoDate } from '../domain/iso-date.js';
+
+/** The demo's mutual aid records; returns how many were added. (Being written: none yet.) */
+export async function loadDemoMutualAid(_db: Db, _today: IsoDate): Promise<number> {
+  return 0;
+}
