@@ -739,6 +739,28 @@ export async function getSystemPlan(
   };
 }
 
+/**
+ * The gap of an ICB's system plan against its envelope, for recording an intervention on it (the caller
+ * has authorised the intervention). Null when the round has no envelope for the ICB.
+ */
+export async function findSystemGap(
+  ex: Executor,
+  roundCode: string,
+  icbId: number,
+): Promise<{ round: string; yearStart: IsoDate; gap: number; controlTotal: number; position: number } | null> {
+  const round = await requireRound(ex, roundCode);
+  const system = await loadSystem(ex, round, icbId, await listOrganisationsAt(ex, round.yearStart));
+  if (!system.envelope) return null;
+  const position = systemPosition([...system.latest.values()], system.envelope);
+  return {
+    round: round.code,
+    yearStart: round.yearStart,
+    gap: position.gap,
+    controlTotal: position.controlTotal,
+    position: position.position,
+  };
+}
+
 export interface RoundSummaryView {
   round: RoundView;
   area: { odsCode: string; name: string; kind: string };
