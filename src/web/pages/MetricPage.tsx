@@ -149,6 +149,39 @@ function LeagueTable({
   );
 }
 
+/**
+ * The months the SPC flags as a special cause of concern, each linking to what it led to: the segment that
+ * quarter, interventions, programmes and mutual aid (the chain of accountability).
+ */
+function SignalLinks({
+  org,
+  metric,
+  points,
+}: {
+  org: string;
+  metric: string;
+  points: Array<{ date: string; label: string }>;
+}) {
+  if (points.length === 0 || org === 'X24') return null;
+  const latest = points.slice(-6).reverse();
+  return (
+    <section aria-labelledby="signals-heading" data-testid="signal-links">
+      <h2 id="signals-heading" className="nhsuk-heading-s">
+        Special causes of concern, and what they led to
+      </h2>
+      <ul className="nhsuk-list">
+        {latest.map((p) => (
+          <li key={p.date}>
+            <Link to={`/chain?organisation=${org}&metric=${metric}&period=${p.date}`}>
+              {p.label}: what this signal led to
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** One metric for one organisation or aggregate: the series, who reported, the target, and a league table. */
 export function MetricPage() {
   const { code = '' } = useParams();
@@ -427,6 +460,13 @@ export function MetricPage() {
               Download these figures (CSV)
             </a>
           </p>
+          {spcState.status === 'ready' && period === 'month' && !params.get('peerGroup') ? (
+            <SignalLinks
+              org={org}
+              metric={code}
+              points={spcState.data.points.filter((p) => p.pointType === 'special_cause_concern')}
+            />
+          ) : null}
           <TableContainer label="Figures by period">
             <table className="nhsuk-table">
               <caption className="nhsuk-table__caption nhsuk-table__caption--m">
