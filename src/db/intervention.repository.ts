@@ -324,3 +324,21 @@ export async function findStandardStanding(
     position: row.position,
   };
 }
+
+/** Organisations that explained rather than complied with a published standard (the demo's missed standards). */
+export async function listExplainedDeclarations(
+  ex: Executor,
+  limit: number,
+): Promise<Array<{ standardCode: string; odsCode: string }>> {
+  return ex
+    .selectFrom('standard_declaration as d')
+    .innerJoin('standard as s', 's.id', 'd.standard_id')
+    .innerJoin('organisation as o', 'o.id', 'd.organisation_id')
+    .select(['s.code as standardCode', 'o.ods_code as odsCode'])
+    .where('d.position', '=', 'explain')
+    .where('s.published_at', 'is not', null)
+    .orderBy('o.ods_code')
+    .orderBy('s.code')
+    .limit(limit)
+    .execute();
+}

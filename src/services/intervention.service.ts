@@ -528,11 +528,11 @@ async function verifySignal(
       if (gap.gap >= 0)
         return refuse(
           'round',
-          `${icb.name}'s plans meet the envelope in ${signal.round} (gap £${gap.gap.toLocaleString('en-GB')}k).`,
+          `${icb.name}'s plans meet the envelope in ${signal.round} (gap £${Math.round(gap.gap).toLocaleString('en-GB')}k).`,
         );
       return {
         ...signal,
-        summary: `${icb.name}'s plans for ${signal.round} fall £${Math.abs(gap.gap).toLocaleString('en-GB')}k short of the control total of £${gap.controlTotal.toLocaleString('en-GB')}k.`,
+        summary: `${icb.name}'s plans for ${signal.round} fall £${Math.round(Math.abs(gap.gap)).toLocaleString('en-GB')}k short of the control total of £${Math.round(gap.controlTotal).toLocaleString('en-GB')}k.`,
         observed: { icb: icb.odsCode, gap: gap.gap, controlTotal: gap.controlTotal },
       };
     }
