@@ -4,6 +4,7 @@ import { createTestDatabase } from '../../test/test-database.js';
 import { getDatasetNotice } from './dataset.service.js';
 import { generateDemoPlan } from './demo-plan.js';
 import { isDatabaseEmpty, loadDemoDataset } from './demo.service.js';
+import { listInterventions } from './intervention.service.js';
 import { getTemplateCoverage } from './template.service.js';
 import { getRoundSummary } from './planning.service.js';
 import type { Principal } from '../domain/access.js';
@@ -53,6 +54,16 @@ describe('demo dataset', () => {
     expect(london.systems.length).toBe(5);
     expect(london.systems.every((s) => s.envelopeSet && s.gap !== null)).toBe(true);
     expect(london.systems.reduce((n, s) => n + s.flaggedRevisions, 0)).toBeGreaterThan(0);
+    // Interventions from the demo's own signals: segments that worsened, one tagged with a statutory
+    // function (and so hidden from the director, who has no grant for it), a plan gap, a standard explained.
+    expect(summary.accountability.interventions).toBeGreaterThanOrEqual(4);
+    const seen = await listInterventions(handle.db, director, { today: '2025-04-15' });
+    const all = await listInterventions(handle.db, null, { today: '2025-04-15' });
+    expect(all.filter((i) => i.statutoryFunction === 'provider-licensing')).toHaveLength(1);
+    expect(seen).toHaveLength(all.length - 1);
+    expect(new Set(all.map((i) => i.signal.kind))).toEqual(
+      new Set(['segment-change', 'spc-special-cause', 'plan-gap', 'missed-standard']),
+    );
     expect(await isDatabaseEmpty(handle.db)).toBe(false);
     expect((await getDatasetNotice(handle.db)).demoData).toBe(true);
 
