@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openPgliteBench, openPostgresBench, type BenchEngine } from './bench-engines.js';
 import { hierarchySuite } from './hierarchy.bench.js';
+import { mutualAidSuite } from './mutual-aid.bench.js';
 import { observationsSuite } from './observations.bench.js';
 import { returnsSuite } from './returns.bench.js';
 import { segmentationSuite } from './segmentation.bench.js';
@@ -12,7 +13,14 @@ import { renderReport, type BenchSuite, type SuiteOutcome } from './report.js';
  * TEST_DATABASE_URL) names a server; results go to docs/benchmarks.md (and .json). `--only <suite>` and
  * `--engine pglite|postgresql` narrow a run, replacing only their sections of the last report.
  */
-const suites: BenchSuite[] = [hierarchySuite, observationsSuite, spcSuite, segmentationSuite, returnsSuite];
+const suites: BenchSuite[] = [
+  hierarchySuite,
+  observationsSuite,
+  spcSuite,
+  segmentationSuite,
+  returnsSuite,
+  mutualAidSuite,
+];
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { buildServer, defaultWebRoot, type ServerOptions } from '../src/api/server.js';
 import { openMemoryPglite, type DatabaseHandle } from '../src/db/database.js';
 import { loadDemoDataset } from '../src/services/demo.service.js';
@@ -108,6 +109,30 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Keeps a screenshot of the page under `name`, then fails the test on any serious or critical axe violation. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+}
+
+/**
+ * Signs in through the sign-in page, as a person would, from no session (cookies cleared), asking to return
+ * to `returnTo`; waits until the app has landed on that path (its query, if any, aside).
+ */
+export async function signInAs(
+  page: Page,
+  baseUrl: string,
+  account: { email: string; password: string },
+  returnTo: string,
+): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${baseUrl}/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
+  await page.getByLabel('Email address').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === returnTo.split('?')[0]);
 }
 
 export const userGuideDir = resolve('docs', 'user-guide');

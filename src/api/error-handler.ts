@@ -24,6 +24,9 @@ function databaseConflict(error: unknown): string | null {
   if (code === '23505') return 'That record already exists.';
   if (code === '23P01') return 'That change overlaps a period already recorded.';
   if (code === 'P0001') return (error as Error).message;
+  // A serialization failure or deadlock: PostgreSQL rolled the whole transaction back, so nothing was saved.
+  if (code === '40001' || code === '40P01')
+    return 'Someone else changed this at the same moment, and nothing was saved: try again.';
   return null;
 }
 

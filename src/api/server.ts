@@ -19,12 +19,17 @@ import type { ApiContext } from './api-context.js';
 import { registerAuthentication } from './auth/authentication.js';
 import { registerErrorHandling } from './error-handler.js';
 import { feedRoutes } from './feeds/feed.routes.js';
+import { interventionRoutes } from './interventions/intervention.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { benchmarkRoutes } from './metrics/benchmark.routes.js';
 import { metricRoutes } from './metrics/metric.routes.js';
+import { mutualAidRoutes } from './mutual-aid/mutual-aid.routes.js';
 import { organisationRoutes } from './organisations/organisation.routes.js';
 import { oversightRoutes } from './oversight/oversight.routes.js';
+import { governanceRoutes } from './governance/governance.routes.js';
 import { planningRoutes } from './planning/planning.routes.js';
+import { programmeRoutes } from './programmes/programme.routes.js';
+import { standardRoutes } from './standards/standard.routes.js';
 import { submissionRoutes } from './submissions/submission.routes.js';
 import { templateRoutes } from './templates/template.routes.js';
 
@@ -106,6 +111,30 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
             'Oversight methodologies, segmentation with drivers, regional judgements and the system view',
         },
         { name: 'imports', description: 'Imports of published files and the quarantine' },
+        { name: 'planning', description: 'Planning rounds, plans, system envelopes and plan against actual' },
+        {
+          name: 'standards',
+          description:
+            'Comply-or-explain standards, declarations, adoption, overdue boards and the public register',
+        },
+        {
+          name: 'interventions',
+          description:
+            'The interventions register and the chain from a signal in the data to the action taken (statutory-function records need the grant)',
+        },
+        {
+          name: 'programmes',
+          description: 'National programmes: lifecycle, contributions, milestones and reviews',
+        },
+        {
+          name: 'governance',
+          description:
+            'The NHS Executive Group, NHS Assembly and regional boards: members, meetings, decisions, actions',
+        },
+        {
+          name: 'mutual-aid',
+          description: 'Mutual aid requests, offers, matching, agreement and collaboration records',
+        },
         { name: 'returns', description: 'Returns submitted by organisations, and who may see them' },
         {
           name: 'access',
@@ -145,6 +174,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(submissionRoutes(context));
   await app.register(feedRoutes(context));
   await app.register(planningRoutes(context));
+  await app.register(mutualAidRoutes(context));
+  await app.register(governanceRoutes(context));
+  await app.register(programmeRoutes(context));
+  await app.register(interventionRoutes(context));
+  await app.register(standardRoutes(context));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (options.feeds && (options.feedPollSeconds ?? 0) > 0) {

@@ -5,19 +5,30 @@ import { registerDbCommands } from './commands/db.command.js';
 import { registerDemoCommand } from './commands/demo.command.js';
 import { registerFeedCommands } from './commands/feed.command.js';
 import { registerImportCommands } from './commands/import.command.js';
+import { registerInterventionCommands } from './commands/interventions.command.js';
 import { registerMetricCommands } from './commands/metric.command.js';
+import { registerMutualAidCommands } from './commands/mutual-aid.command.js';
 import { registerOrgsCommands } from './commands/orgs.command.js';
 import { registerOversightCommands } from './commands/oversight.command.js';
 import { registerQuarantineCommands } from './commands/quarantine.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
+import { registerGovernanceCommands } from './commands/governance.command.js';
 import { registerPlanCommands } from './commands/plan.command.js';
+import { registerProgrammeCommands } from './commands/programmes.command.js';
 import { registerReturnCommands } from './commands/returns.command.js';
 import { registerTemplateCommands } from './commands/template.command.js';
+import { registerStandardsCommands } from './commands/standards.command.js';
 
 /**
  * The `oversight` command. Each subcommand is a thin file that validates its arguments, calls a
  * service and prints the result: a table for people, or one JSON document with --json for scripts.
  */
+// A reader that stops early (`| head`) closes the pipe: that is the reader's choice, not a failure to report.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command()
   .name('oversight')
   .description(
@@ -39,6 +50,11 @@ registerOversightCommands(program);
 registerTemplateCommands(program);
 registerReturnCommands(program);
 registerPlanCommands(program);
+registerGovernanceCommands(program);
+registerMutualAidCommands(program);
+registerProgrammeCommands(program);
+registerInterventionCommands(program);
+registerStandardsCommands(program);
 registerQuarantineCommands(program);
 registerFeedCommands(program);
 registerDemoCommand(program);

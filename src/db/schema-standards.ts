@@ -31,9 +31,24 @@ export interface StandardDeclarationTable {
   declared_at: ColumnType<Date, Date | string | undefined, Date | string>;
   declared_by: string;
   published_at: MutableTimestamp;
+  version: ColumnType<number, number | undefined, number>;
+  published_version: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Append-only: every version of a declaration, as the board made it. */
+export interface StandardDeclarationVersionTable {
+  declaration_id: number;
+  version: number;
+  position: string;
+  evidence: string | null;
+  explanation: string | null;
+  plan: ColumnType<unknown, string | null, never>;
+  declared_at: Timestamp;
+  declared_by: string;
 }
 
 export interface StandardTables {
   standard: StandardTable;
   standard_declaration: StandardDeclarationTable;
+  standard_declaration_version: StandardDeclarationVersionTable;
 }

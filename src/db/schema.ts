@@ -535,6 +535,7 @@ export interface ProgrammeMilestoneTable {
   title: string;
   due: string;
   completed_on: string | null;
+  completed_by: string | null;
   created_by: string;
 }
 
@@ -545,6 +546,7 @@ export interface ProgrammeReviewTable {
   held_on: string | null;
   outcome: string | null;
   decision: string | null;
+  scheduled_by: string;
   recorded_by: string | null;
 }
 

@@ -52,6 +52,43 @@ export function conflict(message: string): AppError {
   return new AppError('conflict', message);
 }
 
+/** The part of a zod error `zodProblems` reads (kept structural, so this module needs no zod). */
+export interface SchemaError {
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
+}
+
+/**
+ * Turns a schema's issues into problems located by field: the issue's path joined with dots, under
+ * `prefix` when the input sits inside a larger body (e.g. a plan's `content`), or `fallback` (default
+ * `body`) for an issue about the whole input. `dropEmptyKeys` leaves out empty record keys (planning's
+ * fields always have), so `{"": 1}` is reported at its record rather than at `record.`.
+ */
+export function zodProblems(
+  error: SchemaError,
+  options: { prefix?: string; fallback?: string; dropEmptyKeys?: boolean } = {},
+): Problem[] {
+  const { prefix = '', fallback = 'body', dropEmptyKeys = false } = options;
+  return error.issues.map((issue) => {
+    const parts = [prefix, ...issue.path.map(String)];
+    const field = (dropEmptyKeys ? parts.filter(Boolean) : prefix ? parts : parts.slice(1)).join('.');
+    return { field: field || fallback, message: issue.message };
+  });
+}
+
+/** Parses input with a schema, or throws invalid input with `message` and a problem per field. */
+export function parseInput<T>(
+  schema: {
+    safeParse: (input: unknown) => { success: true; data: T } | { success: false; error: SchemaError };
+  },
+  input: unknown,
+  message: string,
+  fields: Parameters<typeof zodProblems>[1] = {},
+): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw invalidInput(message, zodProblems(parsed.error, fields));
+  return parsed.data;
+}
+
 /** Formats a location as people read it: "trusts.csv, row 12, column icb_code". */
 export function describeLocation(location: ProblemLocation): string {
   const parts: string[] = [];

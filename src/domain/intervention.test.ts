@@ -26,7 +26,7 @@ describe('an intervention as recorded', () => {
     expect(
       interventionInputSchema.parse({ ...valid, signal: { kind: 'segment-change', quarter: '2025-04-01' } })
         .signal,
-    ).toEqual({ kind: 'segment-change', methodology: 'nof-2025-26', quarter: '2025-04-01' });
+    ).toEqual({ kind: 'segment-change', methodology: null, quarter: '2025-04-01' });
   });
 
   it('locates each problem', () => {

@@ -72,7 +72,8 @@ export const signalInputSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: z.literal('segment-change'),
-      methodology: code('oversight methodology').default('nof-2025-26'),
+      // None named: the methodology for the kind of organisation (trusts 2025/26, ICBs 2026/27).
+      methodology: code('oversight methodology').nullable().default(null),
       quarter: isoDate('the quarter').refine((d) => isPeriodStart('quarter', d), {
         message: 'enter the first day of the quarter (1 April, 1 July, 1 October or 1 January)',
       }),

@@ -25,8 +25,20 @@ export function addDays(date: IsoDate, days: number): IsoDate {
   return value.toISOString().slice(0, 10);
 }
 
+const englandDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The date in England at an instant: deadlines, overdue and "today" follow England's calendar, not UTC's. */
+export function englandIsoDate(instant: Date): IsoDate {
+  return englandDate.format(instant);
+}
+
 export function todayIsoDate(now: Date = new Date()): IsoDate {
-  return now.toISOString().slice(0, 10);
+  return englandIsoDate(now);
 }
 
 export function minIsoDate(a: IsoDate, b: IsoDate): IsoDate {

@@ -6,6 +6,7 @@ import {
   referenceSystems,
 } from '../domain/nhs-england-structure.js';
 import type { OrganisationKind, TrustSector } from '../domain/organisation.js';
+import { demoPostcode } from './mutual-aid-demo-postcodes.js';
 
 /**
  * The generated demonstration dataset: invented trusts, CCGs, practices and independent providers
@@ -200,7 +201,8 @@ export function generateDemoPlan(seed = 2019): DemoPlan {
       name,
       kind,
       sector,
-      postcode: null,
+      // Trusts get a plausible postcode in their ICB's area, so mutual aid can rank them by distance.
+      postcode: kind === 'nhs-trust' ? demoPostcode(odsCode, parentCode) : null,
       parentCode,
       ...(parentFrom ? { parentFrom } : {}),
     });

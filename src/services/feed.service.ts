@@ -23,6 +23,7 @@ import {
   invalidInput,
   notFound,
   type Problem,
+  zodProblems,
 } from '../domain/errors.js';
 import {
   feedInputSchema,
@@ -155,10 +156,7 @@ export async function addFeed(
 ): Promise<FeedView> {
   const parsed = feedInputSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => ({
-      field: issue.path.map(String).join('.') || 'feed',
-      message: issue.message,
-    }));
+    const problems = zodProblems(parsed.error, { fallback: 'feed' });
     throw invalidInput(
       `The feed is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}.`,
       problems,

@@ -135,6 +135,14 @@ describe('interventions and the chain from a signal to the action taken', () => 
     await expect(
       recordIntervention(handle.db, as('london'), { ...base(), programme: 'no-such' }, today),
     ).rejects.toMatchObject({ problems: [{ field: 'programme' }] });
+    await expect(
+      recordIntervention(
+        handle.db,
+        as('london'),
+        { ...base(), openedOn: '2025-08-16', nextReview: '2025-11-01' },
+        today,
+      ),
+    ).rejects.toMatchObject({ problems: [{ field: 'openedOn' }] });
     expect((await listInterventions(handle.db, null, { today })).length).toBe(before);
   });
 

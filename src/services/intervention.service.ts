@@ -25,7 +25,7 @@ import {
 } from '../db/organisation.repository.js';
 import { statutoryFunctionLabels, type Principal, type StatutoryFunction } from '../domain/access.js';
 import type { Actor } from '../domain/audit.js';
-import { AppError, conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
+import { AppError, conflict, invalidInput, notFound, parseInput } from '../domain/errors.js';
 import {
   actionInputSchema,
   checkReview,
@@ -463,11 +463,7 @@ async function verifySignal(
   switch (signal.kind) {
     case 'spc-special-cause': {
       const found = await spcSignal(db, organisation.odsCode, signal.metric, signal.period, today);
-      if (
-        found.pointType !== 'special_cause_concern' &&
-        found.pointType !== 'special_cause_neutral_high' &&
-        found.pointType !== 'special_cause_neutral_low'
-      )
+      if (found.pointType !== 'special_cause_concern')
         refuse('period', `${found.description} Name a month whose SPC point is a special cause of concern.`);
       return {
         ...signal,
@@ -488,13 +484,15 @@ async function verifySignal(
       );
       if (!found) return refuse('quarter', notes.join(' ') || 'There is no segment for that quarter.');
       const { segment } = found;
+      // The methodology used (the kind's default when none was named) is kept with the signal.
+      const named = { ...signal, methodology: segment.methodology };
       if (segment.direction !== 'worse' || segment.previousSegment === null || segment.segment === null)
         return refuse(
           'quarter',
           `${organisation.odsCode}'s segment did not worsen in ${segment.label} (segment ${segment.segment ?? 'none'}, previously ${segment.previousSegment ?? 'none'}). Name the quarter in which it worsened.`,
         );
       return {
-        ...signal,
+        ...named,
         summary: `Segment ${segment.previousSegment} → ${segment.segment} in ${segment.label} (${segment.methodology})${
           segment.drivers.length > 0
             ? `; drivers: ${segment.drivers
@@ -581,7 +579,8 @@ async function aidFor(
     const requester = await findOrganisationByCode(db, a.requester.odsCode);
     if (
       requester &&
-      (await isAllowed(db, principal, 'read', {
+      // Mutual aid is seen by those who may act for the requester or broker in its region, as on its own pages.
+      (await isAllowed(db, principal, 'collaborate', {
         organisationId: requester.id,
         date: today,
         published: false,
@@ -763,13 +762,6 @@ async function chainBack(
 // ---------------------------------------------------------------------------------------------------
 // Changes
 
-function zodProblems(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): Problem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || 'body',
-    message: issue.message,
-  }));
-}
-
 /** Records an intervention with its first actions, once its signal is found in the data. */
 export async function recordIntervention(
   db: Db,
@@ -777,9 +769,11 @@ export async function recordIntervention(
   input: unknown,
   today: IsoDate,
 ): Promise<InterventionDetail> {
-  const parsed = interventionInputSchema.safeParse(input);
-  if (!parsed.success) throw invalidInput('The intervention is not valid.', zodProblems(parsed.error));
-  const value: InterventionInput = parsed.data;
+  const value: InterventionInput = parseInput(
+    interventionInputSchema,
+    input,
+    'The intervention is not valid.',
+  );
   const organisation = await findOrganisationByCode(db, value.organisation);
   if (!organisation)
     throw invalidInput(`No organisation has ODS code ${value.organisation}.`, [
@@ -797,8 +791,22 @@ export async function recordIntervention(
     statutoryFunction: value.statutoryFunction,
     template: null,
   };
-  if (caller.principal)
+  if (value.openedOn > today)
+    throw invalidInput('An intervention is recorded once it has started.', [
+      { field: 'openedOn', message: 'Enter today or an earlier date.' },
+    ]);
+  // The recorder must cover the organisation both when it started and today, so a back-dated start cannot
+  // reach an organisation that has since moved out of the recorder's region.
+  if (caller.principal) {
     await authorise(db, caller.principal, 'intervene', facts, `an intervention on ${value.organisation}`);
+    await authorise(
+      db,
+      caller.principal,
+      'intervene',
+      { ...facts, date: today },
+      `an intervention on ${value.organisation}`,
+    );
+  }
   const programme = value.programme ? await findProgrammeByCode(db, value.programme) : null;
   if (value.programme && !programme)
     throw invalidInput(`There is no programme ${value.programme}.`, [
@@ -876,22 +884,6 @@ async function changeIntervention(
   return getIntervention(db, caller.principal, id, today);
 }
 
-function parseOrThrow<T>(
-  schema: {
-    safeParse: (
-      v: unknown,
-    ) =>
-      | { success: true; data: T }
-      | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
-  },
-  input: unknown,
-  what: string,
-): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw invalidInput(`The ${what} is not valid.`, zodProblems(parsed.error));
-  return parsed.data;
-}
-
 const mustBeOpen = (record: InterventionRecord) => {
   if (record.status !== 'open')
     throw conflict(`Intervention ${record.id} ended on ${record.closedOn}; it cannot be changed.`);
@@ -904,10 +896,12 @@ export async function reviewIntervention(
   input: unknown,
   today: IsoDate,
 ): Promise<InterventionDetail> {
-  const review = parseOrThrow(reviewInputSchema, input, 'review');
+  const review = parseInput(reviewInputSchema, input, 'The review is not valid.');
   return changeIntervention(db, caller, id, today, async (trx, record) => {
     mustBeOpen(record);
     const problems = checkReview(review, record.openedOn);
+    if (review.reviewedOn > today)
+      problems.push({ field: 'reviewedOn', message: 'A review cannot be recorded before it has happened.' });
     if (review.nextReview === null)
       problems.push({
         field: 'nextReview',
@@ -931,7 +925,7 @@ export async function addInterventionAction(
   input: unknown,
   today: IsoDate,
 ): Promise<InterventionDetail> {
-  const action = parseOrThrow(actionInputSchema, input, 'action');
+  const action = parseInput(actionInputSchema, input, 'The action is not valid.');
   return changeIntervention(db, caller, id, today, async (trx, record) => {
     mustBeOpen(record);
     await insertInterventionActions(trx, id, [action]);
@@ -948,6 +942,7 @@ export async function completeInterventionAction(
   today: IsoDate,
 ): Promise<InterventionDetail> {
   return changeIntervention(db, caller, id, today, async (trx, record) => {
+    mustBeOpen(record);
     const action = (await listInterventionActions(trx, [id])).find((a) => a.id === actionId);
     if (!action) throw notFound(`Intervention ${id} has no action ${actionId}.`);
     if (action.doneOn !== null) throw conflict(`That action was done on ${action.doneOn}.`);
@@ -967,7 +962,7 @@ export async function exitIntervention(
   input: unknown,
   today: IsoDate,
 ): Promise<InterventionDetail> {
-  const exit = parseOrThrow(exitInputSchema, input, 'exit');
+  const exit = parseInput(exitInputSchema, input, 'The exit is not valid.');
   return changeIntervention(db, caller, id, today, async (trx, record) => {
     mustBeOpen(record);
     if (exit.closedOn < record.openedOn || exit.closedOn > today)
@@ -995,6 +990,10 @@ export async function linkInterventionProgramme(
   if (programmeCode && !programme)
     throw invalidInput(`There is no programme ${programmeCode}.`, [
       { field: 'programme', message: 'Choose a programme from the list, or none.' },
+    ]);
+  if (programme?.stage === 'closed')
+    throw invalidInput(`${programme.name} is closed.`, [
+      { field: 'programme', message: 'Choose a programme that is not closed.' },
     ]);
   return changeIntervention(db, caller, id, today, async (trx, record) => {
     mustBeOpen(record);

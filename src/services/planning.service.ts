@@ -18,7 +18,7 @@ import {
 } from '../db/plan.repository.js';
 import type { Principal } from '../domain/access.js';
 import type { Actor } from '../domain/audit.js';
-import { AppError, conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
+import { AppError, conflict, invalidInput, notFound, parseInput, type Problem } from '../domain/errors.js';
 import { todayIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { versionFor } from '../domain/metric.js';
 import { organisationKindLabels, type OrganisationKind } from '../domain/organisation.js';
@@ -89,21 +89,9 @@ export async function getRoundView(ex: Executor, code: string, today: IsoDate): 
   return presentRound(await requireRound(ex, code), today);
 }
 
-function zodProblems(
-  error: { issues: Array<{ path: PropertyKey[]; message: string }> },
-  prefix = '',
-): Problem[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || 'body',
-    message: issue.message,
-  }));
-}
-
 /** Adds a round (national directors: the caller authorises first); its items are checked against the catalogue. */
 export async function createRound(db: Db, actor: Actor, input: unknown, today: IsoDate): Promise<RoundView> {
-  const parsed = roundInputSchema.safeParse(input);
-  if (!parsed.success) throw invalidInput('The planning round is not valid.', zodProblems(parsed.error));
-  const r = parsed.data;
+  const r = parseInput(roundInputSchema, input, 'The planning round is not valid.', { dropEmptyKeys: true });
   return db.transaction().execute(async (trx) => {
     const catalogue = await getMetricCatalogue(trx);
     const problems: Problem[] = [];
@@ -170,8 +158,7 @@ export async function setEnvelope(
   icbCode: string,
   input: unknown,
 ): Promise<{ round: string; icb: string; envelope: Envelope }> {
-  const parsed = envelopeSchema.safeParse(input);
-  if (!parsed.success) throw invalidInput('The envelope is not valid.', zodProblems(parsed.error));
+  const envelope = parseInput(envelopeSchema, input, 'The envelope is not valid.', { dropEmptyKeys: true });
   return db.transaction().execute(async (trx) => {
     const round = await requireRound(trx, roundCode);
     const icb = await requireOrganisation(trx, icbCode, round.yearStart);
@@ -188,7 +175,7 @@ export async function setEnvelope(
         `the ${round.code} envelope of ${icb.odsCode}`,
       );
     const catalogue = await getMetricCatalogue(trx);
-    const unknown = parsed.data.activity.filter((a) => !catalogue.itemByCode.has(a.item));
+    const unknown = envelope.activity.filter((a) => !catalogue.itemByCode.has(a.item));
     if (unknown.length > 0)
       throw invalidInput(
         'The envelope names unknown data items.',
@@ -201,7 +188,7 @@ export async function setEnvelope(
     await upsertEnvelope(trx, {
       roundId: round.id,
       organisationId: icb.id,
-      ...parsed.data,
+      ...envelope,
       setBy: caller.actor.label,
     });
     await appendAuditEvents(trx, caller.actor, [
@@ -210,10 +197,10 @@ export async function setEnvelope(
         recordType: 'system-envelope',
         recordId: `${round.code}/${icb.odsCode}`,
         before: before ? { controlTotal: before.controlTotal, activity: before.activity } : null,
-        after: parsed.data,
+        after: envelope,
       },
     ]);
-    return { round: round.code, icb: icb.odsCode, envelope: parsed.data };
+    return { round: round.code, icb: icb.odsCode, envelope };
   });
 }
 
@@ -284,9 +271,10 @@ export async function savePlan(
   input: PlanInput,
   requestId: string | null,
 ): Promise<PlanView> {
-  const parsed = planContentSchema.safeParse(input.content);
-  if (!parsed.success) throw invalidInput('The plan is not valid.', zodProblems(parsed.error, 'content'));
-  const content = parsed.data;
+  const content = parseInput(planContentSchema, input.content, 'The plan is not valid.', {
+    prefix: 'content',
+    dropEmptyKeys: true,
+  });
   const reason = input.reason?.trim() || null;
   const actor = actorOf(principal, requestId);
   return db.transaction().execute(async (trx) => {
@@ -747,7 +735,13 @@ export async function findSystemGap(
   ex: Executor,
   roundCode: string,
   icbId: number,
-): Promise<{ round: string; yearStart: IsoDate; gap: number; controlTotal: number; position: number } | null> {
+): Promise<{
+  round: string;
+  yearStart: IsoDate;
+  gap: number;
+  controlTotal: number;
+  position: number;
+} | null> {
   const round = await requireRound(ex, roundCode);
   const system = await loadSystem(ex, round, icbId, await listOrganisationsAt(ex, round.yearStart));
   if (!system.envelope) return null;

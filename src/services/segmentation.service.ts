@@ -16,7 +16,7 @@ import {
 } from '../db/oversight.repository.js';
 import type { Principal } from '../domain/access.js';
 import type { Actor } from '../domain/audit.js';
-import { conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
+import { conflict, invalidInput, notFound, type Problem, zodProblems } from '../domain/errors.js';
 import { addDays, type IsoDate } from '../domain/iso-date.js';
 import { itemsOf, metricValue, targetsFor, versionFor } from '../domain/metric.js';
 import { ancestorFinder } from '../domain/organisation-tree.js';
@@ -148,13 +148,6 @@ function chooseMethodology(
   return parsed;
 }
 
-function problemsOf(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): Problem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || 'methodology',
-    message: issue.message,
-  }));
-}
-
 /**
  * Adds a methodology, or a new version of one (the next number): validated whole, its metrics and
  * condition metrics checked against the catalogue, then stored and audited in one transaction.
@@ -162,7 +155,7 @@ function problemsOf(error: { issues: Array<{ path: PropertyKey[]; message: strin
 export async function addMethodologyVersion(db: Db, actor: Actor, input: unknown): Promise<Methodology> {
   const parsed = methodologySchema.safeParse(input);
   if (!parsed.success) {
-    const problems = problemsOf(parsed.error);
+    const problems = zodProblems(parsed.error, { fallback: 'methodology' });
     throw invalidInput(
       `The methodology is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}.`,
       problems,

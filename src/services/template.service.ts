@@ -16,8 +16,8 @@ import {
   type TemplateStatus,
 } from '../domain/collection-template.js';
 import { ancestorFinder } from '../domain/organisation-tree.js';
-import { AppError, conflict, invalidInput, notFound, type Problem } from '../domain/errors.js';
-import { isIsoDate, type IsoDate } from '../domain/iso-date.js';
+import { AppError, conflict, invalidInput, notFound, type Problem, zodProblems } from '../domain/errors.js';
+import { englandIsoDate, isIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { itemsOf } from '../domain/metric.js';
 import { organisationKindLabels, type OrganisationKind } from '../domain/organisation.js';
 import { addMonths, financialYearLabel, formatPeriod, periodContaining } from '../domain/period.js';
@@ -30,6 +30,7 @@ import type { ReturnStatus } from '../domain/return-workflow.js';
 import { authorise, isAllowed, type PathCache } from './access.service.js';
 import { submissionFacts } from './submission.service.js';
 import { getMetricCatalogue } from './metric-catalogue.service.js';
+import { listDeclarationsAsked } from './standard.service.js';
 
 /**
  * Collect once: collection templates (what is asked of whom, how often, by when), the rule that no two
@@ -68,13 +69,6 @@ export async function getTemplateView(ex: Executor, code: string, today: IsoDate
   return present(found, today);
 }
 
-function problemsOf(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): Problem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || 'template',
-    message: issue.message,
-  }));
-}
-
 /** Adds a template as a draft, its items checked against the catalogue; audited. */
 export async function createTemplate(
   db: Db,
@@ -84,7 +78,7 @@ export async function createTemplate(
 ): Promise<TemplateView> {
   const parsed = templateInputSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = problemsOf(parsed.error);
+    const problems = zodProblems(parsed.error, { fallback: 'template' });
     throw invalidInput(
       `The template is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}.`,
       problems,
@@ -365,8 +359,11 @@ export async function getBurden(ex: Executor, odsCode: string, yearDate: IsoDate
 }
 
 export interface InboxItem {
-  /** A data return, or the organisation's plan for a planning round (`template` then names the round). */
-  kind: 'return' | 'plan';
+  /**
+   * A data return, the organisation's plan for a planning round (`template` then names the round), or its
+   * comply-or-explain declaration against a standard (`template` names the standard).
+   */
+  kind: 'return' | 'plan' | 'declaration';
   template: { code: string; name: string };
   period: IsoDate;
   label: string;
@@ -506,6 +503,27 @@ export async function getInbox(
               : 'open',
     });
   }
+  // Comply-or-explain declarations against published standards in effect: explaining counts as done.
+  for (const asked of await listDeclarationsAsked(db, organisation.id, version.kind, today))
+    items.push({
+      kind: 'declaration',
+      template: { code: asked.standard.code, name: asked.standard.title },
+      period: asked.effectiveFrom,
+      label:
+        asked.position === 'comply'
+          ? 'Declared: complies'
+          : asked.position === 'explain'
+            ? 'Declared: explains'
+            : 'Comply or explain',
+      opens: asked.effectiveFrom,
+      deadline: asked.due,
+      // Declarations do not close: a late one is still asked for.
+      closes: asked.due,
+      returnStatus: null,
+      statusReason: null,
+      returnId: null,
+      state: asked.state,
+    });
   const order: Record<InboxState, number> = { returned: 0, overdue: 1, open: 2, missed: 3, done: 4 };
   items.sort(
     (a, b) =>
@@ -717,5 +735,5 @@ export async function getTemplateCoverage(
 
 /** The calendar date in England of a moment (deadlines are English days). */
 function londonDate(instant: string): IsoDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(instant));
+  return englandIsoDate(new Date(instant));
 }

@@ -1,6 +1,11 @@
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout.js';
 import { AboutPage } from './pages/AboutPage.js';
+import { AccountabilityPage } from './pages/AccountabilityPage.js';
+import { ChainPage } from './pages/ChainPage.js';
+import { InterventionPage } from './pages/InterventionPage.js';
+import { InterventionsPage } from './pages/InterventionsPage.js';
+import { NewInterventionPage } from './pages/NewInterventionPage.js';
 import { AccountPage } from './pages/AccountPage.js';
 import { AdminTokensPage } from './pages/AdminTokensPage.js';
 import { AdminUserPage } from './pages/AdminUserPage.js';
@@ -14,6 +19,13 @@ import { MetricPage } from './pages/MetricPage.js';
 import { MetricsPage } from './pages/MetricsPage.js';
 import { CoveragePage } from './pages/CoveragePage.js';
 import { EnglandPage } from './pages/EnglandPage.js';
+import { GovernanceBodyPage } from './pages/GovernanceBodyPage.js';
+import { GovernanceMeetingPage } from './pages/GovernanceMeetingPage.js';
+import { GovernancePage } from './pages/GovernancePage.js';
+import { MutualAidBoardPage } from './pages/MutualAidBoardPage.js';
+import { MutualAidCollaborationPage } from './pages/MutualAidCollaborationPage.js';
+import { MutualAidOfferFormPage, MutualAidRequestFormPage } from './pages/MutualAidFormPage.js';
+import { MutualAidRequestPage } from './pages/MutualAidRequestPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OrganisationPage } from './pages/OrganisationPage.js';
 import { OversightPage } from './pages/OversightPage.js';
@@ -21,6 +33,8 @@ import { PlanningRoundPage } from './pages/PlanningRoundPage.js';
 import { PlanningRoundsPage } from './pages/PlanningRoundsPage.js';
 import { PlanPage } from './pages/PlanPage.js';
 import { PlanVariancePage } from './pages/PlanVariancePage.js';
+import { ProgrammePage } from './pages/ProgrammePage.js';
+import { ProgrammesPage } from './pages/ProgrammesPage.js';
 import { SegmentationPage } from './pages/SegmentationPage.js';
 import { ReportPage } from './pages/ReportPage.js';
 import { RestructuresPage } from './pages/RestructuresPage.js';
@@ -29,6 +43,9 @@ import { ReturnsPage } from './pages/ReturnsPage.js';
 import { SearchPage } from './pages/SearchPage.js';
 import { SetUpPage } from './pages/SetUpPage.js';
 import { SignInPage } from './pages/SignInPage.js';
+import { DeclarationPage } from './pages/DeclarationPage.js';
+import { StandardPage } from './pages/StandardPage.js';
+import { StandardsPage } from './pages/StandardsPage.js';
 import { SubmitReturnPage } from './pages/SubmitReturnPage.js';
 import { SystemPlanPage } from './pages/SystemPlanPage.js';
 import { TemplatesPage } from './pages/TemplatesPage.js';
@@ -65,6 +82,19 @@ export function App() {
             <Route path="/planning/:round/systems/:icb" element={<SystemPlanPage />} />
             <Route path="/planning/:round/plans/:org" element={<PlanPage />} />
             <Route path="/planning/:round/variance/:org" element={<PlanVariancePage />} />
+            <Route path="/programmes" element={<ProgrammesPage />} />
+            <Route path="/programmes/:code" element={<ProgrammePage />} />
+            <Route path="/standards" element={<StandardsPage />} />
+            <Route path="/standards/:code" element={<StandardPage />} />
+            <Route path="/organisations/:code/declarations/:standard" element={<DeclarationPage />} />
+            <Route path="/mutual-aid" element={<MutualAidBoardPage />} />
+            <Route path="/mutual-aid/new" element={<MutualAidRequestFormPage />} />
+            <Route path="/mutual-aid/offers/new" element={<MutualAidOfferFormPage />} />
+            <Route path="/mutual-aid/requests/:id" element={<MutualAidRequestPage />} />
+            <Route path="/organisations/:code/collaboration" element={<MutualAidCollaborationPage />} />
+            <Route path="/governance" element={<GovernancePage />} />
+            <Route path="/governance/:body" element={<GovernanceBodyPage />} />
+            <Route path="/governance/:body/meetings/:meeting" element={<GovernanceMeetingPage />} />
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/setup" element={<SetUpPage />} />
             <Route path="/account" element={<AccountPage />} />
@@ -72,6 +102,11 @@ export function App() {
             <Route path="/admin/users/:id" element={<AdminUserPage />} />
             <Route path="/admin/tokens" element={<AdminTokensPage />} />
             <Route path="/admin/audit" element={<AuditPage />} />
+            <Route path="/accountability" element={<AccountabilityPage />} />
+            <Route path="/interventions" element={<InterventionsPage />} />
+            <Route path="/interventions/new" element={<NewInterventionPage />} />
+            <Route path="/interventions/:id" element={<InterventionPage />} />
+            <Route path="/chain" element={<ChainPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Layout>

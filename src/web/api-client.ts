@@ -243,6 +243,19 @@ async function requestJson<T>(method: string, path: string, body: unknown, signa
   return answer as T;
 }
 
+/**
+ * One JSON request to any resource of the API, for the web app's feature modules (interventions, standards,
+ * programmes, governance, mutual aid): the same errors, cookie and CSRF token as every other call.
+ */
+export function apiRequest<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
+  return requestJson<T>(method, path, body, signal);
+}
+
 export const api = {
   meta: (signal?: AbortSignal) => getJson<MetaResponse>('/api/meta', signal),
   tree: (

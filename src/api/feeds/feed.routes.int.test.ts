@@ -7,12 +7,11 @@ import { systemActor } from '../../domain/audit.js';
 import { openFeedFile } from '../../import/feed-files.js';
 import { addFeed, listFeedRuns } from '../../services/feed.service.js';
 import { createUser, grantRole } from '../../services/identity.service.js';
+import { buildTestServer, signIn, testPassword as password } from '../../../test/api-session.js';
 import { buildTrust } from '../../../test/factories.js';
 import { createTestDatabase } from '../../../test/test-database.js';
-import { buildServer } from '../server.js';
 
 const today = '2025-08-15';
-const password = 'correct horse battery staple';
 
 describe('feeds over the API', () => {
   let handle: DatabaseHandle;
@@ -34,29 +33,14 @@ describe('feeds over the API', () => {
     });
     await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
-    app = await buildServer({
-      db: handle.db,
-      engine: handle.engine,
-      today: () => today,
-      webRoot: null,
-      logLevel: 'silent',
-      feeds: { handle, open: openFeedFile },
-    });
+    app = await buildTestServer(handle, today, { feeds: { handle, open: openFeedFile } });
     for (const [name, role, scope] of [
       ['director', 'national-director', undefined],
       ['regional', 'regional-director', 'Y56'],
     ] as const) {
       const account = await createUser(handle.db, systemActor, { email: `${name}@nhs.test`, name, password });
       await grantRole(handle.db, systemActor, { userId: account.id, role, scopeCode: scope }, today);
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/session',
-        payload: { email: `${name}@nhs.test`, password },
-      });
-      headers[name] = {
-        cookie: `oversight_session=${response.cookies.find((c) => c.name === 'oversight_session')?.value}`,
-        'x-csrf-token': String(response.json().csrfToken),
-      };
+      headers[name] = await signIn(app, `${name}@nhs.test`);
     }
   });
   afterAll(async () => {
@@ -158,12 +142,7 @@ describe('the feed schedule in the server', () => {
         url,
         intervalHours: 1,
       });
-      const app = await buildServer({
-        db: handle.db,
-        engine: handle.engine,
-        today: () => today,
-        webRoot: null,
-        logLevel: 'silent',
+      const app = await buildTestServer(handle, today, {
         feeds: { handle, open: openFeedFile },
         feedPollSeconds: 1,
       });

@@ -3,28 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../db/database.js';
 import { systemActor } from '../../domain/audit.js';
 import { createUser, grantFunction, grantRole } from '../../services/identity.service.js';
+import { buildTestServer, signIn, testPassword as password } from '../../../test/api-session.js';
 import { loadSegmentationExample } from '../../../test/oversight.js';
 import { createTestDatabase } from '../../../test/test-database.js';
-import { buildServer } from '../server.js';
 
 /** Interventions over the API: recorded from a signal, located errors, a function's record hidden, the chain. */
 
 const today = '2025-08-15';
-const password = 'correct horse battery staple';
 
 describe('interventions over the API', () => {
   let handle: DatabaseHandle;
   let app: FastifyInstance;
   let t4 = '';
   const headers: Record<string, Record<string, string>> = {};
-  const signIn = async (email: string) => {
-    const response = await app.inject({ method: 'POST', url: '/api/session', payload: { email, password } });
-    const cookie = response.cookies.find((c) => c.name === 'oversight_session');
-    return {
-      cookie: `oversight_session=${cookie?.value}`,
-      'x-csrf-token': String(response.json().csrfToken),
-    };
-  };
   const body = () => ({
     organisation: t4,
     kind: 'enforcement-undertakings',
@@ -40,13 +31,7 @@ describe('interventions over the API', () => {
   beforeAll(async () => {
     handle = await createTestDatabase('reference');
     t4 = (await loadSegmentationExample(handle))[3] ?? '';
-    app = await buildServer({
-      db: handle.db,
-      engine: handle.engine,
-      today: () => today,
-      webRoot: null,
-      logLevel: 'silent',
-    });
+    app = await buildTestServer(handle, today);
     for (const [name, licensing] of [
       ['licensing', true],
       ['region', false],
@@ -68,7 +53,7 @@ describe('interventions over the API', () => {
           },
           today,
         );
-      headers[name] = await signIn(`${name}@nhs.test`);
+      headers[name] = await signIn(app, `${name}@nhs.test`);
     }
   });
   afterAll(async () => {

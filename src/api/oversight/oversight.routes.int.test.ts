@@ -4,12 +4,11 @@ import type { DatabaseHandle } from '../../db/database.js';
 import { systemActor } from '../../domain/audit.js';
 import { listAuditEventsAsOperator } from '../../services/audit.service.js';
 import { createUser, grantRole } from '../../services/identity.service.js';
+import { buildTestServer, signIn, testPassword as password } from '../../../test/api-session.js';
 import { exampleMethodology, loadSegmentationExample } from '../../../test/oversight.js';
 import { createTestDatabase } from '../../../test/test-database.js';
-import { buildServer } from '../server.js';
 
 const today = '2025-08-15';
-const password = 'correct horse battery staple';
 
 describe('oversight API: methodologies, segments, judgements and the system view', () => {
   let handle: DatabaseHandle;
@@ -17,26 +16,10 @@ describe('oversight API: methodologies, segments, judgements and the system view
   let codes: string[] = [];
   const headers: Record<string, Record<string, string>> = {};
 
-  const signIn = async (email: string) => {
-    const response = await app.inject({ method: 'POST', url: '/api/session', payload: { email, password } });
-    expect(response.statusCode, response.body).toBe(200);
-    const cookie = response.cookies.find((c) => c.name === 'oversight_session');
-    return {
-      cookie: `oversight_session=${cookie?.value}`,
-      'x-csrf-token': String(response.json().csrfToken),
-    };
-  };
-
   beforeAll(async () => {
     handle = await createTestDatabase('reference');
     codes = await loadSegmentationExample(handle);
-    app = await buildServer({
-      db: handle.db,
-      engine: handle.engine,
-      today: () => today,
-      webRoot: null,
-      logLevel: 'silent',
-    });
+    app = await buildTestServer(handle, today);
     const people = {
       london: { role: 'regional-director', scope: 'Y56' },
       north: { role: 'regional-director', scope: 'Y63' },
@@ -51,7 +34,7 @@ describe('oversight API: methodologies, segments, judgements and the system view
         { userId: account.id, role: spec.role, scopeCode: spec.scope },
         today,
       );
-      headers[name] = await signIn(`${name}@nhs.test`);
+      headers[name] = await signIn(app, `${name}@nhs.test`);
     }
   });
   afterAll(async () => {

@@ -5,29 +5,19 @@ import type { DatabaseHandle } from '../../db/database.js';
 import { systemActor } from '../../domain/audit.js';
 import { createUser, grantRole } from '../../services/identity.service.js';
 import { createRound } from '../../services/planning.service.js';
+import { buildTestServer, signIn, testPassword as password } from '../../../test/api-session.js';
 import { buildTrust } from '../../../test/factories.js';
 import { createTestDatabase } from '../../../test/test-database.js';
-import { buildServer } from '../server.js';
 
 /** Plans over the API: the workbook downloaded, filled in and uploaded; access; the system view. */
 
 const today = '2026-02-10';
-const password = 'correct horse battery staple';
 
 describe('planning over the API', () => {
   let handle: DatabaseHandle;
   let app: FastifyInstance;
   let trust = '';
   const headers: Record<string, Record<string, string>> = {};
-
-  const signIn = async (email: string) => {
-    const response = await app.inject({ method: 'POST', url: '/api/session', payload: { email, password } });
-    const cookie = response.cookies.find((c) => c.name === 'oversight_session');
-    return {
-      cookie: `oversight_session=${cookie?.value}`,
-      'x-csrf-token': String(response.json().csrfToken),
-    };
-  };
 
   beforeAll(async () => {
     handle = await createTestDatabase('reference');
@@ -49,13 +39,7 @@ describe('planning over the API', () => {
       },
       today,
     );
-    app = await buildServer({
-      db,
-      engine: handle.engine,
-      today: () => today,
-      webRoot: null,
-      logLevel: 'silent',
-    });
+    app = await buildTestServer(handle, today);
     for (const [name, role, scope] of [
       ['submitter', 'trust-data-submitter', trust],
       ['icb', 'icb-lead', 'QKK'],
@@ -63,7 +47,7 @@ describe('planning over the API', () => {
     ] as const) {
       const account = await createUser(db, systemActor, { email: `${name}@nhs.test`, name, password });
       await grantRole(db, systemActor, { userId: account.id, role, scopeCode: scope }, today);
-      headers[name] = await signIn(`${name}@nhs.test`);
+      headers[name] = await signIn(app, `${name}@nhs.test`);
     }
   });
   afterAll(async () => {

@@ -9,16 +9,15 @@ import { reparentOrganisation } from '../../services/hierarchy.service.js';
 import { createMachineToken, createUser, grantFunction, grantRole } from '../../services/identity.service.js';
 import { advanceSubmission, saveSubmission } from '../../services/submission.service.js';
 import { activateTemplate, createTemplate } from '../../services/template.service.js';
+import { buildTestServer, signIn, testPassword as password } from '../../../test/api-session.js';
 import { buildTrust, testContext } from '../../../test/factories.js';
 import { createTestDatabase } from '../../../test/test-database.js';
-import { buildServer } from '../server.js';
 
 /**
  * Every role × scope × function × action over the API, asserted cell by cell against a table written
  * out by hand (not computed by the policy under test).
  */
 
-const password = 'correct horse battery staple';
 const today = '2025-01-15';
 
 // Who: a role on a scope (ODS code, or England), optionally with statutory functions.
@@ -124,16 +123,6 @@ describe('access matrix: role × scope × function × action', () => {
   const headers: Record<Caller, Record<string, string>> = {} as never;
   const ids = {} as Record<RecordName, number>;
 
-  const signIn = async (email: string) => {
-    const response = await app.inject({ method: 'POST', url: '/api/session', payload: { email, password } });
-    expect(response.statusCode, response.body).toBe(200);
-    const cookie = response.cookies.find((c) => c.name === 'oversight_session');
-    return {
-      cookie: `oversight_session=${cookie?.value}`,
-      'x-csrf-token': String(response.json().csrfToken),
-    };
-  };
-
   beforeAll(async () => {
     handle = await createTestDatabase('reference');
     const db = handle.db;
@@ -181,13 +170,7 @@ describe('access matrix: role × scope × function × action', () => {
       ids[name] = saved.id;
       if (r.publish) await acceptAsRegion(db, saved.id);
     }
-    app = await buildServer({
-      db,
-      engine: handle.engine,
-      today: () => today,
-      webRoot: null,
-      logLevel: 'silent',
-    });
+    app = await buildTestServer(handle, today);
     for (const [name, spec] of Object.entries(people) as Array<[Person, (typeof people)[Person]]>) {
       const account = await createUser(db, systemActor, {
         email: `${name.toLowerCase()}@nhs.test`,
@@ -197,7 +180,7 @@ describe('access matrix: role × scope × function × action', () => {
       await grantRole(db, systemActor, { userId: account.id, role: spec.role, scopeCode: spec.scope }, today);
       for (const fn of spec.functions)
         await grantFunction(db, systemActor, { userId: account.id, statutoryFunction: fn }, today);
-      headers[name] = await signIn(`${name.toLowerCase()}@nhs.test`);
+      headers[name] = await signIn(app, `${name.toLowerCase()}@nhs.test`);
     }
     headers.public = {};
     const token = await createMachineToken(db, systemActor, {
@@ -416,7 +399,7 @@ describe('access matrix: role × scope × function × action', () => {
 
   it('ends sessions on sign-out, on expiry and when an account is disabled; revoked tokens stop working', async () => {
     const db = handle.db;
-    const signedIn = await signIn('devonicb@nhs.test');
+    const signedIn = await signIn(app, 'devonicb@nhs.test');
     expect((await app.inject({ url: '/api/session', headers: signedIn })).json().account.email).toBe(
       'devonicb@nhs.test',
     );
@@ -424,14 +407,14 @@ describe('access matrix: role × scope × function × action', () => {
     expect(out.statusCode).toBe(204);
     expect((await app.inject({ url: '/api/session', headers: signedIn })).json().account).toBeNull();
 
-    const again = await signIn('devonicb@nhs.test');
+    const again = await signIn(app, 'devonicb@nhs.test');
     await sql`update user_session set expires_at = now() - interval '1 minute' where revoked_at is null and user_id = (select id from app_user where email = 'devonicb@nhs.test')`.execute(
       db,
     );
     expect((await app.inject({ url: '/api/session', headers: again })).json().account).toBeNull();
 
-    const third = await signIn('devonicb@nhs.test');
-    const admin = await signIn('admin@nhs.test');
+    const third = await signIn(app, 'devonicb@nhs.test');
+    const admin = await signIn(app, 'admin@nhs.test');
     const me = (await app.inject({ url: '/api/session', headers: third })).json().account;
     const disabled = await app.inject({
       method: 'POST',
@@ -504,7 +487,7 @@ describe('access matrix: role × scope × function × action', () => {
     expect((await app.inject({ url: `/api/submissions/${ids.betaPublished}/history` })).statusCode).toBe(401);
     // A history read of a restricted return is itself audited.
     await app.inject({ url: `/api/submissions/${ids.beta}/history`, headers: headers.londonTeam });
-    const adminHeaders = await signIn('admin@nhs.test');
+    const adminHeaders = await signIn(app, 'admin@nhs.test');
     const trail = await app.inject({
       url: '/api/audit?recordType=submission&limit=500',
       headers: adminHeaders,

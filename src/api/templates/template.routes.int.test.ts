@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../db/database.js';
 import { systemActor } from '../../domain/audit.js';
 import { createUser, grantRole } from '../../services/identity.service.js';
+import { buildTestServer, signIn, testPassword as password } from '../../../test/api-session.js';
 import { buildTrust } from '../../../test/factories.js';
 import { createTestDatabase } from '../../../test/test-database.js';
-import { buildServer } from '../server.js';
 
 const today = '2025-08-15';
-const password = 'correct horse battery staple';
 const body = (code: string, items: string[]) => ({
   code,
   name: `Template ${code}`,
@@ -27,13 +26,7 @@ describe('collection templates over the API', () => {
   beforeAll(async () => {
     handle = await createTestDatabase('reference');
     trust = await buildTrust(handle.db, { parentCode: 'QKK', date: '2016-04-01' });
-    app = await buildServer({
-      db: handle.db,
-      engine: handle.engine,
-      today: () => today,
-      webRoot: null,
-      logLevel: 'silent',
-    });
+    app = await buildTestServer(handle, today);
     const other = await buildTrust(handle.db, { parentCode: 'QKK', date: '2016-04-01' });
     for (const [name, role, scope] of [
       ['director', 'national-director', undefined],
@@ -43,15 +36,7 @@ describe('collection templates over the API', () => {
     ] as const) {
       const account = await createUser(handle.db, systemActor, { email: `${name}@nhs.test`, name, password });
       await grantRole(handle.db, systemActor, { userId: account.id, role, scopeCode: scope }, today);
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/session',
-        payload: { email: `${name}@nhs.test`, password },
-      });
-      headers[name] = {
-        cookie: `oversight_session=${response.cookies.find((c) => c.name === 'oversight_session')?.value}`,
-        'x-csrf-token': String(response.json().csrfToken),
-      };
+      headers[name] = await signIn(app, `${name}@nhs.test`);
     }
   });
   afterAll(async () => {

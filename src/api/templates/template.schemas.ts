@@ -92,8 +92,10 @@ export const inboxResponseSchema = z.object({
   items: z.array(
     z.object({
       kind: z
-        .enum(['return', 'plan'])
-        .describe('A data return, or the plan for a planning round (template names the round)'),
+        .enum(['return', 'plan', 'declaration'])
+        .describe(
+          'A data return, the plan for a planning round (template names the round), or a comply-or-explain declaration (template names the standard)',
+        ),
       template: z.object({ code: z.string(), name: z.string() }),
       period: isoDateParam,
       label: z.string(),

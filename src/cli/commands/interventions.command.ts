@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { invalidInput } from '../../domain/errors.js';
 import { todayIsoDate } from '../../domain/iso-date.js';
-import { principalForEmail } from '../../services/identity.service.js';
 import {
   addInterventionAction,
   completeInterventionAction,
@@ -15,13 +12,12 @@ import {
   recordIntervention,
   reviewIntervention,
   type Chain,
-  type InterventionCaller,
   type InterventionDetail,
 } from '../../services/intervention.service.js';
-import type { Db } from '../../db/database.js';
-import { operatorActor } from '../actor.js';
+import { callerAsOrOperator } from '../actor.js';
 import { actAsOption, parseDateOption, parseOdsCode, parsePositiveInteger } from '../arguments.js';
 import { withDatabase } from '../database.js';
+import { readJsonFile } from '../input.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
 
 /**
@@ -29,30 +25,10 @@ import { printJson, printLine, printTable, reportError } from '../output.js';
  * acts and sees everything; with it, the named account's roles and statutory-function grants decide.
  */
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw invalidInput(
-      `${file} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}.`,
-      [{ file, message: 'Not a JSON file' }],
-    );
-  }
-}
-
 function parseId(value: string): number {
   const id = parsePositiveInteger(value);
   if (id === 0) throw new InvalidArgumentError(`"${value}" is not an intervention number.`);
   return id;
-}
-
-async function callerFor(db: Db, as: string | undefined): Promise<InterventionCaller> {
-  if (!as) return { principal: null, actor: operatorActor() };
-  const principal = await principalForEmail(db, as);
-  return {
-    principal,
-    actor: { ...operatorActor(), label: principal.kind === 'user' ? principal.label : as },
-  };
 }
 
 function printChain(chain: Chain): void {
@@ -123,7 +99,7 @@ export function registerInterventionCommands(program: Command): void {
       }) => {
         try {
           await withDatabase('oversight interventions list', async ({ handle }) => {
-            const caller = await callerFor(handle.db, options.as);
+            const caller = await callerAsOrOperator(handle.db, options.as);
             const list = await listInterventions(handle.db, caller.principal, {
               ...(options.organisation ? { organisation: options.organisation } : {}),
               ...(options.programme ? { programme: options.programme } : {}),
@@ -162,7 +138,7 @@ export function registerInterventionCommands(program: Command): void {
     .action(async (id: string, options: { as?: string; json?: boolean }) => {
       try {
         await withDatabase('oversight interventions show', async ({ handle }) => {
-          const caller = await callerFor(handle.db, options.as);
+          const caller = await callerAsOrOperator(handle.db, options.as);
           const found = await getIntervention(handle.db, caller.principal, parseId(id), todayIsoDate());
           if (options.json) return printJson({ intervention: found });
           printIntervention(found);
@@ -181,9 +157,9 @@ export function registerInterventionCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (file: string, options: { as?: string; json?: boolean }) => {
       try {
-        const input = readJson(file);
+        const input = readJsonFile(file);
         await withDatabase('oversight interventions record', async ({ handle }) => {
-          const caller = await callerFor(handle.db, options.as);
+          const caller = await callerAsOrOperator(handle.db, options.as);
           const recorded = await recordIntervention(handle.db, caller, input, todayIsoDate());
           if (options.json) return printJson({ intervention: recorded });
           printLine(`Recorded intervention ${recorded.id}.`);
@@ -209,7 +185,7 @@ export function registerInterventionCommands(program: Command): void {
       ) => {
         try {
           await withDatabase('oversight interventions review', async ({ handle }) => {
-            const caller = await callerFor(handle.db, options.as);
+            const caller = await callerAsOrOperator(handle.db, options.as);
             const reviewed = await reviewIntervention(
               handle.db,
               caller,
@@ -243,7 +219,7 @@ export function registerInterventionCommands(program: Command): void {
       ) => {
         try {
           await withDatabase('oversight interventions action', async ({ handle }) => {
-            const caller = await callerFor(handle.db, options.as);
+            const caller = await callerAsOrOperator(handle.db, options.as);
             const changed = await addInterventionAction(
               handle.db,
               caller,
@@ -269,7 +245,7 @@ export function registerInterventionCommands(program: Command): void {
     .action(async (id: string, actionId: string, options: { on?: string; as?: string; json?: boolean }) => {
       try {
         await withDatabase('oversight interventions done', async ({ handle }) => {
-          const caller = await callerFor(handle.db, options.as);
+          const caller = await callerAsOrOperator(handle.db, options.as);
           const changed = await completeInterventionAction(
             handle.db,
             caller,
@@ -298,7 +274,7 @@ export function registerInterventionCommands(program: Command): void {
     .action(async (id: string, options: { on: string; reason: string; as?: string; json?: boolean }) => {
       try {
         await withDatabase('oversight interventions exit', async ({ handle }) => {
-          const caller = await callerFor(handle.db, options.as);
+          const caller = await callerAsOrOperator(handle.db, options.as);
           const ended = await exitIntervention(
             handle.db,
             caller,
@@ -322,7 +298,7 @@ export function registerInterventionCommands(program: Command): void {
     .action(async (id: string, programme: string, options: { as?: string; json?: boolean }) => {
       try {
         await withDatabase('oversight interventions link', async ({ handle }) => {
-          const caller = await callerFor(handle.db, options.as);
+          const caller = await callerAsOrOperator(handle.db, options.as);
           const changed = await linkInterventionProgramme(
             handle.db,
             caller,
@@ -363,7 +339,7 @@ export function registerInterventionCommands(program: Command): void {
         try {
           const period = parseDateOption(month);
           await withDatabase('oversight interventions chain', async ({ handle }) => {
-            const caller = await callerFor(handle.db, options.as);
+            const caller = await callerAsOrOperator(handle.db, options.as);
             const chain = await getSignalChain(handle.db, caller.principal, {
               organisation: parseOdsCode(organisation),
               metric,

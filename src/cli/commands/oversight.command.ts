@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { invalidInput } from '../../domain/errors.js';
 import { todayIsoDate } from '../../domain/iso-date.js';
 import {
   addMethodologyVersion,
@@ -15,6 +13,7 @@ import { getSystemOversight } from '../../services/system-oversight.service.js';
 import { operatorActor } from '../actor.js';
 import { parseDateOption, parseOdsCode, parsePositiveInteger } from '../arguments.js';
 import { withDatabase } from '../database.js';
+import { readJsonFile } from '../input.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
 
 function parseLevel(value: string): 'nhs-trust' | 'icb' {
@@ -307,15 +306,7 @@ export function registerOversightCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (file: string, options: { json?: boolean }) => {
       try {
-        let input: unknown;
-        try {
-          input = JSON.parse(readFileSync(file, 'utf8'));
-        } catch (error) {
-          throw invalidInput(
-            `${file} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}. Start from "oversight methodology show nof-2025-26".`,
-            [{ file, message: 'Not a JSON file' }],
-          );
-        }
+        const input = readJsonFile(file, 'Start from "oversight methodology show nof-2025-26".');
         await withDatabase('oversight methodology add', async ({ handle }) => {
           const added = await addMethodologyVersion(handle.db, operatorActor(), input);
           if (options.json) return printJson({ methodology: added });

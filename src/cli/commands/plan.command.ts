@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import { invalidInput } from '../../domain/errors.js';
 import { todayIsoDate } from '../../domain/iso-date.js';
 import { returnStatusLabels, type ReturnStep } from '../../domain/return-workflow.js';
 import { readPlanWorkbook, writePlanWorkbook } from '../../import/plan-workbook.js';
@@ -19,10 +18,11 @@ import {
   setEnvelope,
   type PlanView,
 } from '../../services/planning.service.js';
-import { operatorActor } from '../actor.js';
+import { operatorActor, principalAs } from '../actor.js';
 import { actAsOption, parseOdsCode, workflowStepOptions } from '../arguments.js';
 import { withDatabase } from '../database.js';
 import { checkOutputFile, writeFileAtomically } from '../file-output.js';
+import { readJsonFile } from '../input.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
 
 /**
@@ -32,17 +32,6 @@ import { printJson, printLine, printTable, reportError } from '../output.js';
  */
 
 const money = (n: number) => `£${new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(n)}k`;
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw invalidInput(
-      `${file} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}.`,
-      [{ file, message: 'Not a JSON file' }],
-    );
-  }
-}
 
 function printPlan(p: PlanView): void {
   printLine(
@@ -91,7 +80,7 @@ export function registerPlanCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (file: string, options: { json?: boolean }) => {
       try {
-        const input = readJson(file);
+        const input = readJsonFile(file);
         await withDatabase('oversight plan round-create', async ({ handle }) => {
           const round = await createRound(handle.db, operatorActor(), input, todayIsoDate());
           if (options.json) return printJson({ round });
@@ -113,7 +102,7 @@ export function registerPlanCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (round: string, icb: string, options: { file: string; json?: boolean }) => {
       try {
-        const input = readJson(options.file);
+        const input = readJsonFile(options.file);
         await withDatabase('oversight plan envelope', async ({ handle }) => {
           const result = await setEnvelope(
             handle.db,
@@ -142,7 +131,7 @@ export function registerPlanCommands(program: Command): void {
       try {
         const target = checkOutputFile(options.out, '--out', `plan-${round}.xlsx`);
         await withDatabase('oversight plan template', async ({ handle }) => {
-          const principal = options.as ? await principalForEmail(handle.db, options.as) : null;
+          const principal = await principalAs(handle.db, options.as);
           const layout = await getPlanLayout(handle.db, principal, round, parseOdsCode(org));
           const bytes = await writePlanWorkbook(layout, layout.items, layout.content);
           await writeFileAtomically(target, bytes);
@@ -182,7 +171,7 @@ export function registerPlanCommands(program: Command): void {
                 { round: layout.round, odsCode: layout.odsCode, items: layout.items.map((i) => i.code) },
                 basename(file),
               );
-            } else content = readJson(file);
+            } else content = readJsonFile(file);
             const saved = await savePlan(
               handle.db,
               principal,

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { invalidInput } from '../../domain/errors.js';
 import { todayIsoDate } from '../../domain/iso-date.js';
 import {
   activateTemplate,
@@ -17,6 +15,7 @@ import {
 import { operatorActor } from '../actor.js';
 import { parseDateOption, parseOdsCode } from '../arguments.js';
 import { withDatabase } from '../database.js';
+import { readJsonFile } from '../input.js';
 import { printJson, printLine, printTable, reportError } from '../output.js';
 
 function printTemplate(t: TemplateView): void {
@@ -86,15 +85,7 @@ export function registerTemplateCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (file: string, options: { json?: boolean }) => {
       try {
-        let input: unknown;
-        try {
-          input = JSON.parse(readFileSync(file, 'utf8'));
-        } catch (error) {
-          throw invalidInput(
-            `${file} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}.`,
-            [{ file, message: 'Not a JSON file' }],
-          );
-        }
+        const input = readJsonFile(file);
         await withDatabase('oversight templates create', async ({ handle }) => {
           const t = await createTemplate(handle.db, operatorActor(), input, todayIsoDate());
           if (options.json) return printJson({ template: t });

@@ -54,7 +54,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       title text not null check (length(trim(title)) > 0),
       due date not null,
       completed_on date,
-      created_by text not null
+      completed_by text,
+      created_by text not null,
+      check ((completed_on is null) = (completed_by is null))
     )
   `.execute(db);
   await sql`
@@ -65,8 +67,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       held_on date,
       outcome text,
       decision text check (decision in ('continue', 'change', 'close')),
+      scheduled_by text not null,
       recorded_by text,
-      check ((held_on is null) = (outcome is null) and (held_on is null) = (decision is null))
+      check (
+        (held_on is null) = (outcome is null) and (held_on is null) = (decision is null)
+        and (held_on is null) = (recorded_by is null)
+      )
     )
   `.execute(db);
   await sql`

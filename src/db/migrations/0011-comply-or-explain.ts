@@ -34,9 +34,37 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       declared_at timestamptz not null default now(),
       declared_by text not null,
       published_at timestamptz,
+      version integer not null default 1 check (version >= 1),
+      published_version integer check (published_version is null or published_version <= version),
       unique (standard_id, organisation_id),
       check (position <> 'comply' or length(trim(coalesce(evidence, ''))) > 0),
       check (position <> 'explain' or (length(trim(coalesce(explanation, ''))) > 0 and plan is not null))
     )
   `.execute(db);
+  // Every version of a declaration, kept: a revision supersedes, never overwrites, and the public register
+  // shows the version that was published even after the board revises it.
+  await sql`
+    create table standard_declaration_version (
+      declaration_id integer not null references standard_declaration (id),
+      version integer not null check (version >= 1),
+      position text not null check (position in ('comply', 'explain')),
+      evidence text,
+      explanation text,
+      plan jsonb,
+      declared_at timestamptz not null default now(),
+      declared_by text not null,
+      primary key (declaration_id, version)
+    )
+  `.execute(db);
+  await sql`
+    create trigger standard_declaration_version_append_only before update or delete
+    on standard_declaration_version for each row execute function refuse_change()
+  `.execute(db);
+  await sql`
+    create trigger standard_declaration_version_no_truncate before truncate on standard_declaration_version
+    for each statement execute function refuse_change()
+  `.execute(db);
+  await sql`create index standard_declaration_organisation on standard_declaration (organisation_id)`.execute(
+    db,
+  );
 }

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import type { ApiError } from '../api-client.js';
+import { Fragment, useState, type ReactNode } from 'react';
+import { toApiError, type ApiError } from '../api-client.js';
 
 /** NHS.UK form fields that show the server's located problems beside the field they are about. */
 
@@ -10,6 +10,32 @@ export function fieldError(error: ApiError | null, field: string): string | unde
 /** The message of the first problem about exactly this field (`values.ae_attendances_all`). */
 export function exactFieldError(error: ApiError | null, field: string): string | undefined {
   return error?.problems.find((p) => p.field === field)?.message;
+}
+
+/**
+ * One form's change in flight: whether it is being sent, and the problem the last attempt met (for the error
+ * summary and the fields). `submit` sends the change; on success it clears the error and calls `done` with the
+ * answer, on failure it keeps the error as an ApiError; it resolves to whether the change succeeded.
+ * `setError` is for problems found before sending (a choice left unanswered).
+ */
+export function useSubmit() {
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async <T,>(send: () => Promise<T>, done?: (answer: T) => void): Promise<boolean> => {
+    setBusy(true);
+    try {
+      const answer = await send();
+      setError(null);
+      done?.(answer);
+      return true;
+    } catch (caught) {
+      setError(toApiError(caught));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, setError, busy, submit };
 }
 
 /** The NHS form group around one control: label, hint and error message, linked for screen readers. */
@@ -193,6 +219,82 @@ export function Checkbox({
           </label>
         </div>
       </div>
+    </div>
+  );
+}
+
+/**
+ * NHS.UK radios in a fieldset, with the error beside them; an option may reveal more questions when chosen
+ * (the conditional reveal). The first radio takes `id`, so an error summary link lands on the group.
+ */
+export function RadioField<T extends string>({
+  id,
+  legend,
+  hint,
+  error,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  legend: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+  value: T | '';
+  options: Array<{ value: T; text: string; reveals?: ReactNode }>;
+  onChange: (value: T) => void;
+}) {
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
+  const conditional = options.some((option) => option.reveals);
+  return (
+    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+      <fieldset className="nhsuk-fieldset" aria-describedby={describedBy || undefined}>
+        <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
+        {hint ? (
+          <div className="nhsuk-hint" id={`${id}-hint`}>
+            {hint}
+          </div>
+        ) : null}
+        {error ? (
+          <span className="nhsuk-error-message" id={`${id}-error`}>
+            <span className="nhsuk-u-visually-hidden">Error:</span> {error}
+          </span>
+        ) : null}
+        <div className={`nhsuk-radios${conditional ? ' nhsuk-radios--conditional' : ''}`}>
+          {options.map((option, index) => {
+            const inputId = index === 0 ? id : `${id}-${option.value}`;
+            const revealId = `${id}-${option.value}-conditional`;
+            return (
+              <Fragment key={option.value}>
+                <div className="nhsuk-radios__item">
+                  <input
+                    className="nhsuk-radios__input"
+                    id={inputId}
+                    name={id}
+                    type="radio"
+                    value={option.value}
+                    checked={value === option.value}
+                    aria-controls={option.reveals ? revealId : undefined}
+                    onChange={() => onChange(option.value)}
+                  />
+                  <label className="nhsuk-label nhsuk-radios__label" htmlFor={inputId}>
+                    {option.text}
+                  </label>
+                </div>
+                {option.reveals ? (
+                  <div
+                    className={`nhsuk-radios__conditional${value === option.value ? '' : ' nhsuk-radios__conditional--hidden'}`}
+                    id={revealId}
+                    hidden={value !== option.value}
+                  >
+                    {option.reveals}
+                  </div>
+                ) : null}
+              </Fragment>
+            );
+          })}
+        </div>
+      </fieldset>
     </div>
   );
 }

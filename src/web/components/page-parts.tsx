@@ -75,6 +75,16 @@ export function ApiErrorSummary({
   );
 }
 
+/** What a change just did, told in an inset for screen readers as well as the eye. */
+export function DoneNotice({ message, testId }: { message: string; testId?: string }) {
+  return (
+    <div className="nhsuk-inset-text" data-testid={testId} role="status">
+      <span className="nhsuk-u-visually-hidden">Information: </span>
+      <p>{message}</p>
+    </div>
+  );
+}
+
 export function Breadcrumbs({
   items,
   asAt,

@@ -4,10 +4,9 @@ import { systemActor } from '../../domain/audit.js';
 import { createOidcClient, type OidcClient } from '../../services/oidc.service.js';
 import { activateTemplate, createTemplate } from '../../services/template.service.js';
 import {
+  expectAccessible,
   guideShot,
   launchBrowser,
-  screenshot,
-  seriousAccessibilityViolations,
   startApp,
   type RunningApp,
 } from '../../../test/browser.js';
@@ -93,16 +92,11 @@ describe('signing in and access in a real browser', () => {
     await app?.close();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  }
-
   it('sets up the first administrator on a new service, who grants a role and creates a machine token', async () => {
     await page.goto(`${app.baseUrl}/sign-in`);
     await page.getByRole('link', { name: 'Set up the first administrator account' }).click();
     await page.waitForURL(/\/setup$/);
-    await expectAccessible('30-setup');
+    await expectAccessible(page, '30-setup');
     await page.getByLabel('Full name').fill('Ada Admin');
     await page.getByLabel('Email address').fill('ada@nhs.test');
     await page.getByLabel('Password').fill('short');
@@ -113,7 +107,7 @@ describe('signing in and access in a real browser', () => {
     await page.waitForURL(/\/account$/);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Ada Admin');
     expect(await page.getByText('National director, England').isVisible()).toBe(true);
-    await expectAccessible('31-account');
+    await expectAccessible(page, '31-account');
     await guideShot(page, '10-account');
 
     await page.getByRole('link', { name: 'Manage access' }).click();
@@ -140,7 +134,7 @@ describe('signing in and access in a real browser', () => {
           .count(),
       )
       .toBe(1);
-    await expectAccessible('32-admin-user');
+    await expectAccessible(page, '32-admin-user');
     await guideShot(page, '11-manage-access');
 
     await page.goto(`${app.baseUrl}/admin/tokens`);
@@ -149,7 +143,7 @@ describe('signing in and access in a real browser', () => {
     await page.getByLabel('Templates').fill('ae-monthly');
     await page.getByRole('button', { name: 'Create token' }).click();
     await expect.poll(() => page.getByTestId('new-token').textContent()).toMatch(/ovs_\d+_/);
-    await expectAccessible('33-tokens');
+    await expectAccessible(page, '33-tokens');
 
     await page.goto(`${app.baseUrl}/admin/audit`);
     await page.getByRole('button', { name: 'Check the chain' }).click();
@@ -157,7 +151,7 @@ describe('signing in and access in a real browser', () => {
       .poll(() => page.getByTestId('audit-verification').textContent())
       .toContain('The chain is intact');
     expect(await page.getByTestId('audit-row').count()).toBeGreaterThan(4);
-    await expectAccessible('34-audit');
+    await expectAccessible(page, '34-audit');
     await guideShot(page, '14-audit');
   });
 
@@ -183,7 +177,7 @@ describe('signing in and access in a real browser', () => {
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
     const summary = page.locator('.nhsuk-error-summary');
     await expect.poll(() => summary.textContent()).toMatch(/Enter .+ \(ae_attendances_all\) as a number/);
-    await expectAccessible('35-submit-return');
+    await expectAccessible(page, '35-submit-return');
     await guideShot(page, '12-submit-return');
     await summary.getByRole('link', { name: /ae_attendances_all/ }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('value-ae_attendances_all');
@@ -195,7 +189,7 @@ describe('signing in and access in a real browser', () => {
       true,
     );
     await expect.poll(() => page.getByTestId('audit-row').count()).toBeGreaterThan(0);
-    await expectAccessible('36-return');
+    await expectAccessible(page, '36-return');
     await guideShot(page, '13-return');
   });
 

@@ -1,12 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  screenshot,
-  seriousAccessibilityViolations,
-  startApp,
-  type RunningApp,
-} from '../../../test/browser.js';
+import { expectAccessible, launchBrowser, startApp, type RunningApp } from '../../../test/browser.js';
 
 describe('benchmarking in a real browser', () => {
   let app: RunningApp;
@@ -27,11 +21,6 @@ describe('benchmarking in a real browser', () => {
     await browser?.close();
     await app?.close();
   });
-
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  }
 
   it('goes from a trust’s rank among all trusts to its benchmark, England-wide and among peers', async () => {
     await page.goto(`${app.baseUrl}/organisations/QOP`);
@@ -64,7 +53,7 @@ describe('benchmarking in a real browser', () => {
     // "All of the same kind" by default: every trust with a value is a peer, this one among them.
     await expect.poll(() => page.locator('table tbody tr').count()).toBeGreaterThan(10);
     expect(await page.locator('table tbody tr', { hasText: 'this organisation' }).count()).toBe(1);
-    await expectAccessible('benchmark-01-all-trusts');
+    await expectAccessible(page, 'benchmark-01-all-trusts');
   });
 
   it('changes the peers to the same sector and to the most similar trusts', async () => {
@@ -87,7 +76,7 @@ describe('benchmarking in a real browser', () => {
       .toMatch(/^The 3 NHS trusts nearest on /);
     await expect.poll(() => page.locator('table tbody tr').count()).toBe(4);
     expect(await page.getByRole('columnheader', { name: 'Distance' }).count()).toBe(1);
-    await expectAccessible('benchmark-02-nearest');
+    await expectAccessible(page, 'benchmark-02-nearest');
   });
 
   it('shows the NHS error pattern when the most similar is chosen without measures', async () => {
@@ -100,7 +89,7 @@ describe('benchmarking in a real browser', () => {
       'Choose at least one measure',
     );
     await expect.poll(() => page.title()).toMatch(/^Error: /);
-    await expectAccessible('benchmark-03-error');
+    await expectAccessible(page, 'benchmark-03-error');
   });
 
   it('compares an ICB with ICBs, reached from the metric page', async () => {
@@ -110,7 +99,7 @@ describe('benchmarking in a real browser', () => {
     await expect
       .poll(() => page.locator('.nhsuk-lede-text').textContent())
       .toMatch(/\d+ of 42 integrated care boards \(ICBs\) in England/);
-    await expectAccessible('benchmark-04-icb');
+    await expectAccessible(page, 'benchmark-04-icb');
     expect(consoleErrors).toEqual([]);
   });
 });

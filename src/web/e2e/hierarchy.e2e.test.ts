@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  expectAccessible,
   guideShot,
   launchBrowser,
   screenshot,
-  seriousAccessibilityViolations,
   startApp,
   type RunningApp,
 } from '../../../test/browser.js';
@@ -29,11 +29,6 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await app?.close();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  }
-
   it('goes England → region → ICB → trust, with breadcrumbs and the demo banner', async () => {
     await page.goto(app.baseUrl);
     await expect.poll(() => page.locator('h1').textContent()).toMatch(/^The NHS in England on /);
@@ -44,7 +39,7 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     expect(await map.getByRole('link').count()).toBe(7 + 42);
     await expect.poll(() => page.getByTestId('member-figures').locator('tbody tr').count()).toBe(8);
     expect(await page.getByTestId('member-figures').locator('thead th').count()).toBeGreaterThan(2);
-    await expectAccessible('01-england');
+    await expectAccessible(page, '01-england');
     await guideShot(page, '01-england');
     await guideShot(page, '02-map', map);
     await guideShot(page, '03-regions-side-by-side', page.getByTestId('member-figures'));
@@ -53,12 +48,12 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await page.waitForURL(/\/organisations\/Y62/);
     await expect.poll(() => page.locator('h1').textContent()).toContain('North West');
     expect(await page.getByText('Regional director').first().isVisible()).toBe(true);
-    await expectAccessible('02-region');
+    await expectAccessible(page, '02-region');
 
     await page.getByRole('link', { name: 'NHS Greater Manchester Integrated Care Board' }).first().click();
     await page.waitForURL(/\/organisations\/QOP/);
     await expect.poll(() => page.locator('h1').textContent()).toContain('Greater Manchester');
-    await expectAccessible('03-icb');
+    await expectAccessible(page, '03-icb');
     await guideShot(page, '04-icb');
 
     const trustLink = page.locator('table', { hasText: 'NHS trusts' }).first().locator('tbody a').first();
@@ -77,7 +72,7 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     expect(await page.getByRole('columnheader', { name: 'A year before' }).count()).toBe(1);
     await expect.poll(() => page.locator('#benchmark-heading').isVisible()).toBe(true);
     expect(await page.locator('#benchmark-heading + * tbody tr').first().textContent()).toMatch(/\d+ of \d+/);
-    await expectAccessible('04-trust');
+    await expectAccessible(page, '04-trust');
     await guideShot(page, '05-trust');
   });
 
@@ -90,7 +85,7 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await page.waitForURL(/asAt=2019-03-31/);
     await expect.poll(() => page.locator('.nhsuk-lede-text').textContent()).toContain('North of England');
     expect(await page.locator('h1').textContent()).toContain('Greater Manchester STP/ICS');
-    await expectAccessible('05-icb-before-2019');
+    await expectAccessible(page, '05-icb-before-2019');
 
     await page.getByRole('link', { name: 'Seven regions (1 April 2019)' }).click();
     await page.waitForURL(/asAt=2019-04-01/);
@@ -107,7 +102,7 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await expect.poll(() => summary.isVisible()).toBe(true);
     expect(await summary.locator('a').getAttribute('href')).toBe('#as-at-day');
     expect(await page.locator('.nhsuk-error-message').textContent()).toContain('real date');
-    await expectAccessible('06-date-error');
+    await expectAccessible(page, '06-date-error');
   });
 
   it('finds an organisation by name from the header search', async () => {
@@ -118,19 +113,19 @@ describe('browsing the NHS hierarchy in a real browser', () => {
     await expect
       .poll(() => page.getByRole('link', { name: 'NHS Devon Integrated Care Board' }).isVisible())
       .toBe(true);
-    await expectAccessible('07-search');
+    await expectAccessible(page, '07-search');
   });
 
   it("lists restructures, and maps history onto today's structure", async () => {
     await page.goto(`${app.baseUrl}/hierarchy/events?type=split`);
     await expect.poll(() => page.locator('caption').first().textContent()).toMatch(/\d+ changes?/);
     expect(await page.getByText('North of England').first().isVisible()).toBe(true);
-    await expectAccessible('08-restructures');
+    await expectAccessible(page, '08-restructures');
 
     await page.goto(`${app.baseUrl}/hierarchy/as-now?asAt=2019-03-31`);
     await expect.poll(() => page.locator('.app-tree').first().isVisible()).toBe(true);
     expect(await page.getByText('formerly').count()).toBeGreaterThan(0);
-    await expectAccessible('09-as-now');
+    await expectAccessible(page, '09-as-now');
   });
 
   it('works at 320 pixels wide without sideways scrolling', async () => {

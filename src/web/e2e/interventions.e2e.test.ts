@@ -4,9 +4,9 @@ import { systemActor } from '../../domain/audit.js';
 import { createUser, grantFunction, grantRole } from '../../services/identity.service.js';
 import { recordIntervention } from '../../services/intervention.service.js';
 import {
+  expectAccessible,
   launchBrowser,
-  screenshot,
-  seriousAccessibilityViolations,
+  signInAs,
   startApp,
   type RunningApp,
 } from '../../../test/browser.js';
@@ -96,23 +96,14 @@ describe('an intervention recorded from a signal in a real browser', () => {
     await app?.close();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  }
-
   it('follows a special cause from the metric page to an intervention and a programme, and back', async () => {
-    await page.goto(`${app.baseUrl}/sign-in?returnTo=${encodeURIComponent('/interventions')}`);
-    await page.getByLabel('Email address').fill(director);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/interventions');
+    await signInAs(page, app.baseUrl, { email: director, password }, '/interventions');
     // The undertaking of the provider-licensing function is not in this director's register.
     await expect
       .poll(() => page.getByTestId('interventions-lede').textContent())
       .toMatch(/No open interventions/);
     expect(await page.getByText('Licence undertakings on governance').count()).toBe(0);
-    await expectAccessible('interventions-register');
+    await expectAccessible(page, 'interventions-register');
 
     await page.goto(`${app.baseUrl}/metrics/ae_4h_all?org=${t4}&from=2023-07-01&to=2025-06-01`);
     await page
@@ -126,7 +117,7 @@ describe('an intervention recorded from a signal in a real browser', () => {
     await expect
       .poll(() => page.getByTestId('chain').textContent())
       .toMatch(/was 70.0% in April 2025: a special cause of concern/);
-    await expectAccessible('chain-before');
+    await expectAccessible(page, 'chain-before');
 
     await page.getByRole('button', { name: 'Record an intervention from this signal' }).click();
     await page.waitForURL((url) => url.pathname === '/interventions/new');
@@ -135,7 +126,7 @@ describe('an intervention recorded from a signal in a real browser', () => {
     // Saving without the required fields shows each problem beside its field.
     await page.getByRole('button', { name: 'Record the intervention' }).click();
     await expect.poll(() => page.locator('.nhsuk-error-summary').textContent()).toMatch(/enter a title/);
-    await expectAccessible('intervention-form-errors');
+    await expectAccessible(page, 'intervention-form-errors');
     await page.getByLabel('Title', { exact: true }).fill('Urgent care recovery support');
     await page.getByLabel('Owner').fill('Director of Transformation, London');
     await page.getByLabel('Starts on').fill('2025-07-14');
@@ -152,7 +143,7 @@ describe('an intervention recorded from a signal in a real browser', () => {
       .poll(() => chain.textContent())
       .toMatch(/Urgent care recovery support \(this intervention\)/);
     expect(await chain.getByRole('link', { name: 'Urgent care recovery (test)' }).count()).toBe(1);
-    await expectAccessible('intervention');
+    await expectAccessible(page, 'intervention');
 
     await page.getByLabel('Date of the review').fill('2025-08-14');
     await page.getByLabel('What the review found').fill('Streaming in place; 72% in July.');

@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  expectAccessible,
   guideShot,
   launchBrowser,
-  screenshot,
-  seriousAccessibilityViolations,
   startApp,
   type RunningApp,
 } from '../../../test/browser.js';
@@ -35,11 +34,6 @@ describe('metrics in a real browser', () => {
     await app?.close();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  }
-
   it('opens the catalogue and a metric for England, with figures, coverage, target and league table', async () => {
     await page.goto(`${app.baseUrl}/metrics`);
     await page.getByRole('link', { name: 'A&E 4-hour performance, all types' }).click();
@@ -59,7 +53,7 @@ describe('metrics in a real browser', () => {
     await expect
       .poll(() => page.getByTestId('spc-chart').locator('svg[role="img"]').count())
       .toBeGreaterThan(0);
-    await expectAccessible('11-metric-england');
+    await expectAccessible(page, '11-metric-england');
   });
 
   it('changes the organisation from the form, and shows why a region has no figures before it existed', async () => {
@@ -76,7 +70,7 @@ describe('metrics in a real browser', () => {
     await expect
       .poll(() => page.locator('table').first().locator('tbody tr').first().textContent())
       .toMatch(/October 2018\s*\d/);
-    await expectAccessible('12-metric-region-as-now');
+    await expectAccessible(page, '12-metric-region-as-now');
   });
 
   it('shows the NHS error pattern for a bad month', async () => {
@@ -129,7 +123,7 @@ describe('metrics in a real browser', () => {
     expect(await page.getByTestId('member-figures').locator('tbody tr').last().textContent()).toContain(
       '(all members)',
     );
-    await expectAccessible('13-icb-latest-figures');
+    await expectAccessible(page, '13-icb-latest-figures');
     await guideShot(page, '06-icb-members', page.getByTestId('member-figures'));
 
     // The board report for the ICB: a summary matrix, then each domain's measures with their icons.
@@ -138,14 +132,14 @@ describe('metrics in a real browser', () => {
     await expect.poll(() => page.getByTestId('report-matrix').isVisible()).toBe(true);
     expect(await page.getByTestId('report-section').count()).toBeGreaterThan(1);
     expect(await page.getByRole('img', { name: /^Variation: / }).count()).toBeGreaterThan(3);
-    await expectAccessible('15-report');
+    await expectAccessible(page, '15-report');
     await guideShot(page, '15-report');
   });
 
   it('lists imports', async () => {
     await page.goto(`${app.baseUrl}/imports`);
     await expect.poll(() => page.getByText('generated demonstration figures').isVisible()).toBe(true);
-    await expectAccessible('14-imports');
+    await expectAccessible(page, '14-imports');
   });
 
   it('logged no errors in the browser console', () => {

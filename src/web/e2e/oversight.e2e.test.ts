@@ -5,10 +5,10 @@ import { loadDemoDataset } from '../../services/demo.service.js';
 import { createUser, grantRole } from '../../services/identity.service.js';
 import { getSegmentation, type SegmentRow } from '../../services/segmentation.service.js';
 import {
+  expectAccessible,
   guideShot,
   launchBrowser,
-  screenshot,
-  seriousAccessibilityViolations,
+  signInAs,
   startApp,
   type RunningApp,
 } from '../../../test/browser.js';
@@ -55,11 +55,6 @@ describe('oversight segments in a real browser', () => {
     await app?.close();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  }
-
   it('shows how many trusts are in each segment and every trust type’s league table with drivers', async () => {
     await page.goto(`${app.baseUrl}/`);
     await page.getByRole('link', { name: 'Oversight', exact: true }).click();
@@ -73,7 +68,7 @@ describe('oversight segments in a real browser', () => {
     const acute = page.getByTestId('segment-league').filter({ hasText: 'Acute trusts' });
     expect(await acute.locator('tbody tr').count()).toBeGreaterThan(20);
     await expect.poll(() => acute.locator('tbody tr').first().locator('td').first().textContent()).toBe('1');
-    await expectAccessible('40-oversight-segments');
+    await expectAccessible(page, '40-oversight-segments');
     await guideShot(page, '16-oversight-segments');
     // The 2026/27 style segments ICBs too.
     await page.getByLabel('Methodology').selectOption('nof-2026-27');
@@ -99,18 +94,17 @@ describe('oversight segments in a real browser', () => {
     expect(await page.getByTestId('segment-metrics').locator('tbody tr').count()).toBe(4 + 4);
     // Only regional and national directors are offered the judgement form.
     expect(await page.getByRole('heading', { name: 'Record a regional judgement' }).count()).toBe(0);
-    await expectAccessible('41-oversight-trust');
+    await expectAccessible(page, '41-oversight-trust');
     await guideShot(page, '17-oversight-trust');
   });
 
   it('lets the regional director place the trust in segment 5, with a reason, and says why a reason is needed', async () => {
-    await page.goto(
-      `${app.baseUrl}/sign-in?returnTo=${encodeURIComponent(`/organisations/${segmentFour.odsCode}/oversight`)}`,
+    await signInAs(
+      page,
+      app.baseUrl,
+      { email: 'rita@nhs.test', password },
+      `/organisations/${segmentFour.odsCode}/oversight`,
     );
-    await page.getByLabel('Email address').fill('rita@nhs.test');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/oversight$/);
     await expect
       .poll(() => page.getByRole('heading', { name: 'Record a regional judgement' }).isVisible())
       .toBe(true);
@@ -120,7 +114,7 @@ describe('oversight segments in a real browser', () => {
     await expect
       .poll(() => page.locator('.nhsuk-error-summary').textContent())
       .toContain('at least 10 characters');
-    await expectAccessible('42-oversight-judgement-error');
+    await expectAccessible(page, '42-oversight-judgement-error');
     await page.getByLabel('Reason').fill('Capability review: enters the Provider Improvement Programme.');
     await page.getByRole('button', { name: 'Record judgement' }).click();
     await expect.poll(() => page.getByTestId('oversight-lede').textContent()).toMatch(/^Segment 5: /);
@@ -139,20 +133,20 @@ describe('oversight segments in a real browser', () => {
       .toMatch(/^\d+ trusts; \d+ in segment 4 or 5\. The ICB itself is in segment \d/);
     expect(await page.getByTestId('oversight-objectives').locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('oversight-trusts').getByText(segmentFour.name).count()).toBe(1);
-    await expectAccessible('43-oversight-icb');
+    await expectAccessible(page, '43-oversight-icb');
     await guideShot(page, '18-oversight-icb');
     await page.goto(`${app.baseUrl}/organisations/${segmentFour.regionCode}/oversight`);
     await expect
       .poll(() => page.getByTestId('oversight-areas').locator('tbody tr').count())
       .toBeGreaterThan(2);
-    await expectAccessible('44-oversight-region');
+    await expectAccessible(page, '44-oversight-region');
   });
 
   it('puts the segment and its drivers in the board report', async () => {
     await page.goto(`${app.baseUrl}/organisations/${segmentFour.odsCode}/report`);
     await expect.poll(() => page.getByTestId('report-segment').textContent()).toContain('Segment 5');
     await expect.poll(() => page.getByTestId('report-segment').textContent()).toContain('What drives it');
-    await expectAccessible('45-report-segment');
+    await expectAccessible(page, '45-report-segment');
     expect(failures).toEqual([]);
   });
 
@@ -166,7 +160,7 @@ describe('oversight segments in a real browser', () => {
     expect(await page.getByTestId('templates-table').locator('tbody tr').count()).toBe(6);
     await expect.poll(() => page.getByTestId('templates-table').textContent()).toContain('Draft');
     expect(await page.getByTestId('lineage-table').locator('tbody tr').count()).toBeGreaterThan(20);
-    await expectAccessible('46-collections');
+    await expectAccessible(page, '46-collections');
     // Signed in as a regional director: who in the region has made the A&E return.
     await page.getByRole('link', { name: 'A&E attendances and emergency admissions' }).click();
     await page.waitForURL(/\/collections\/ae-monthly$/);
@@ -178,7 +172,7 @@ describe('oversight segments in a real browser', () => {
       .poll(() => page.getByTestId('coverage-quality').textContent())
       .toMatch(/^\d+ of \d+ returns made give every item asked; \d+ ha(s|ve) been accepted by the region/);
     expect(await page.getByTestId('coverage-regions').locator('tbody tr').count()).toBe(1);
-    await expectAccessible('48-coverage');
+    await expectAccessible(page, '48-coverage');
     await page.goto(`${app.baseUrl}/organisations/${segmentFour.odsCode}`);
     await expect
       .poll(() => page.getByTestId('burden').textContent())
@@ -186,15 +180,16 @@ describe('oversight segments in a real browser', () => {
     // Signed in as the regional director, whose region covers the trust: its one inbox.
     await page.getByRole('link', { name: 'Inbox: every return asked of it' }).click();
     await page.waitForURL(/\/inbox$/);
-    // Five monthly returns for three months; a London trust also has this year's plan.
+    // Five monthly returns for three months; a London trust also has this year's plan, and every trust
+    // the demo's four comply-or-explain standards.
+    const rows = page.getByTestId('inbox-table').locator('tbody tr');
     await expect
-      .poll(() =>
-        page.getByTestId('inbox-table').locator('tbody tr').filter({ hasNotText: 'Plan for' }).count(),
-      )
+      .poll(() => rows.filter({ hasNotText: 'Plan for' }).filter({ hasNotText: 'Does not close' }).count())
       .toBe(15);
+    await expect.poll(() => rows.filter({ hasText: 'Does not close' }).count()).toBe(4);
     await expect
       .poll(() => page.getByTestId('inbox-lede').textContent())
       .toMatch(/outstanding|Nothing is outstanding/);
-    await expectAccessible('47-inbox');
+    await expectAccessible(page, '47-inbox');
   });
 });

@@ -8,9 +8,9 @@ import { createRound, savePlan, setEnvelope } from '../../services/planning.serv
 import { advanceSubmission, saveSubmission } from '../../services/submission.service.js';
 import { activateTemplate, createTemplate } from '../../services/template.service.js';
 import {
+  expectAccessible,
   launchBrowser,
-  screenshot,
-  seriousAccessibilityViolations,
+  signInAs,
   startApp,
   type RunningApp,
 } from '../../../test/browser.js';
@@ -185,27 +185,13 @@ describe('a plan revised in a real browser, and what it does to its system', () 
     await app?.close();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  }
-
-  async function signInAs(email: string, returnTo: string) {
-    await page.context().clearCookies();
-    await page.goto(`${app.baseUrl}/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === returnTo.split('?')[0]);
-  }
-
   const gapFigure = () => page.getByTestId('gap-figure').textContent();
   const planStatus = () => page.getByTestId('plan-status').textContent();
   const systemPage = `/planning/${round}/systems/QKK`;
   const wrenPlan = `/planning/${round}/plans/${trusts.wren}`;
 
   it('shows the ICB lead the gap and what makes it, and lets them return a plan for correction', async () => {
-    await signInAs(people.icb, '/planning');
+    await signInAs(page, app.baseUrl, { email: people.icb, password }, '/planning');
     await expect.poll(() => page.getByTestId('rounds-lede').textContent()).toContain('One round is open');
     expect(await page.getByTestId('rounds-table').locator('tbody tr').count()).toBe(1);
     await page.getByTestId('own-plans').getByRole('link', { name: 'system against its envelope' }).click();
@@ -245,12 +231,12 @@ describe('a plan revised in a real browser, and what it does to its system', () 
   });
 
   it('lets the trust submitter revise the trajectories and services and submit, showing problems by field first', async () => {
-    await signInAs(people.submitter, wrenPlan);
+    await signInAs(page, app.baseUrl, { email: people.submitter, password }, wrenPlan);
     await expect.poll(planStatus).toContain('Returned for correction');
     expect(await page.getByTestId('plan-returned-reason').textContent()).toContain('savings programme');
     const form = page.getByTestId('plan-form');
     await expect.poll(() => page.locator('#value-fin_non_pay_expenditure-0').inputValue()).toBe('3000');
-    await expectAccessible('80-plan-form');
+    await expectAccessible(page, '80-plan-form');
 
     const copyAcross = (item: string) =>
       form
@@ -283,7 +269,7 @@ describe('a plan revised in a real browser, and what it does to its system', () 
     expect(await page.locator('#flow-1-counterparty-error').textContent()).toContain('ZZZ99');
     expect(await summary.getByRole('link').first().getAttribute('href')).toBe('#flow-1-counterparty');
     await expect.poll(() => page.title()).toMatch(/^Error: /);
-    await expectAccessible('81-plan-form-error');
+    await expectAccessible(page, '81-plan-form-error');
 
     await page.locator('#flow-1-counterparty').fill('QKK');
     await page.getByRole('button', { name: 'Submit plan' }).click();
@@ -302,7 +288,7 @@ describe('a plan revised in a real browser, and what it does to its system', () 
   });
 
   it('shows the ICB lead the wider gap and the flagged revision', async () => {
-    await signInAs(people.icb, systemPage);
+    await signInAs(page, app.baseUrl, { email: people.icb, password }, systemPage);
     await expect.poll(gapFigure).toBe('−£7,000k');
     const flagged = page.getByTestId('flagged-revisions');
     expect(await flagged.textContent()).toContain('Wren Acute NHS Trust (TPL01)');
@@ -313,17 +299,17 @@ describe('a plan revised in a real browser, and what it does to its system', () 
     // The activity short of the envelope's expectation is now a driver, and the changed services mismatch.
     expect(await page.getByTestId('drivers-table').textContent()).toContain('£4,200k');
     expect(await page.getByTestId('mismatches').locator('tbody tr').count()).toBe(3);
-    await expectAccessible('82-system-affordability');
+    await expectAccessible(page, '82-system-affordability');
   });
 
   it('shows the region its systems, and lets it move the control total', async () => {
-    await signInAs(people.region, `/planning/${round}`);
+    await signInAs(page, app.baseUrl, { email: people.region, password }, `/planning/${round}`);
     const row = page.getByTestId('system-QKK');
     await expect.poll(() => row.textContent()).toContain('−£7,000k');
     expect(await row.textContent()).toContain('Not affordable');
     expect(await page.getByLabel('Show the systems of').inputValue()).toBe('Y56');
     expect(await page.getByTestId('round-lede').textContent()).toMatch(/^In London, 1 of 1 system/);
-    await expectAccessible('83-planning-round');
+    await expectAccessible(page, '83-planning-round');
 
     // Another ICB has not started its own plan: the region reads that, with no form.
     await page.goto(`${app.baseUrl}/planning/${round}/plans/QMF`);
@@ -342,7 +328,12 @@ describe('a plan revised in a real browser, and what it does to its system', () 
   });
 
   it('shows plan against actual, with the 4-hour measure off trajectory', async () => {
-    await signInAs(people.submitter, `/planning/${round}/variance/${trusts.wren}`);
+    await signInAs(
+      page,
+      app.baseUrl,
+      { email: people.submitter, password },
+      `/planning/${round}/variance/${trusts.wren}`,
+    );
     const fourHours = page.getByTestId('metric-ae_4h_all');
     await expect.poll(() => fourHours.textContent()).toContain('Off trajectory');
     expect(await fourHours.textContent()).toContain(
@@ -350,7 +341,7 @@ describe('a plan revised in a real browser, and what it does to its system', () 
     );
     expect(await fourHours.getByTestId('plan-actual-chart').locator('svg').count()).toBe(1);
     expect(await page.getByTestId('variance-lede').textContent()).toContain('Actuals to June 2026');
-    await expectAccessible('84-plan-against-actual');
+    await expectAccessible(page, '84-plan-against-actual');
 
     // The only refusals were the ones the test provoked (pages read again once they know who is signed in).
     expect([...new Set(failures)]).toEqual([

@@ -1,12 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  screenshot,
-  seriousAccessibilityViolations,
-  startApp,
-  type RunningApp,
-} from '../../../test/browser.js';
+import { expectAccessible, launchBrowser, startApp, type RunningApp } from '../../../test/browser.js';
 import { hasSharedData, sharedDataPath } from '../../../test/shared-data.js';
 import { importSharedOds, importStatisticsFile } from '../../../test/statistics.js';
 
@@ -56,8 +50,7 @@ describe.skipIf(!hasSharedData(...files))('the web app on published data', () =>
     await page.goto(`${app.baseUrl}${path}`);
     await expect.poll(() => page.locator('h1').first().textContent()).toMatch(heading);
     await page.waitForFunction(() => document.querySelectorAll('.app-loading').length === 0);
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await expectAccessible(page, name);
   }
 
   it('shows England with no demo banner, the seven regions on the map, and their latest A&E figures', async () => {

@@ -4,9 +4,9 @@ import { systemActor } from '../../domain/audit.js';
 import { createUser, grantRole } from '../../services/identity.service.js';
 import { activateTemplate, createTemplate } from '../../services/template.service.js';
 import {
+  expectAccessible,
   launchBrowser,
-  screenshot,
-  seriousAccessibilityViolations,
+  signInAs,
   startApp,
   type RunningApp,
 } from '../../../test/browser.js';
@@ -104,20 +104,6 @@ describe('a return through approval, correction and acceptance in a real browser
     await app?.close();
   });
 
-  async function expectAccessible(name: string) {
-    await screenshot(page, name);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  }
-
-  async function signInAs(email: string, returnTo: string) {
-    await page.context().clearCookies();
-    await page.goto(`${app.baseUrl}/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === returnTo.split('?')[0]);
-  }
-
   async function returnCsv(values: Record<(typeof items)[number], string>): Promise<Buffer> {
     const catalogue = (await (await page.request.get(`${app.baseUrl}/api/metrics`)).json()) as {
       items: Array<{ code: string; name: string }>;
@@ -134,7 +120,7 @@ describe('a return through approval, correction and acceptance in a real browser
   const status = () => page.getByTestId('return-status').textContent();
 
   it('lets the submitter upload a CSV return, showing a bad value by row and column first', async () => {
-    await signInAs(people.submitter, '/returns/new');
+    await signInAs(page, app.baseUrl, { email: people.submitter, password }, '/returns/new');
     await page.getByLabel('Template').selectOption(template);
     period = await page.getByLabel('Period').inputValue();
     expect(period).toMatch(/^\d{4}-\d\d-01$/);
@@ -142,7 +128,7 @@ describe('a return through approval, correction and acceptance in a real browser
     await expect
       .poll(() => page.getByTestId('blank-template').getByRole('link', { name: 'CSV' }).getAttribute('href'))
       .toBe(`/api/templates/${template}/download?format=csv&org=TWA01&period=${period}`);
-    await expectAccessible('60-submit-return');
+    await expectAccessible(page, '60-submit-return');
 
     await page.getByLabel('Return file').setInputFiles({
       name: 'twa01-return.csv',
@@ -158,7 +144,7 @@ describe('a return through approval, correction and acceptance in a real browser
     await expect.poll(() => summary.textContent()).toContain('twa01-return.csv, row 2, column value');
     expect(await page.getByTestId('file-problems').locator('tbody tr').count()).toBe(1);
     await expect.poll(() => page.title()).toMatch(/^Error: /);
-    await expectAccessible('61-submit-return-file-error');
+    await expectAccessible(page, '61-submit-return-file-error');
 
     await page.getByLabel('Return file').setInputFiles({
       name: 'twa01-return.csv',
@@ -177,16 +163,16 @@ describe('a return through approval, correction and acceptance in a real browser
     expect(await page.getByTestId('return-values').getByRole('cell', { name: '5,000' }).count()).toBe(1);
     // The submitter cannot approve their own return.
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
-    await expectAccessible('62-return-submitted');
+    await expectAccessible(page, '62-return-submitted');
   });
 
   it('lets the ICB lead approve it and the regional team return it for correction with a reason', async () => {
-    await signInAs(people.icb, `/returns/${returnId}`);
+    await signInAs(page, app.baseUrl, { email: people.icb, password }, `/returns/${returnId}`);
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(status).toContain('Approved by ICB');
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
 
-    await signInAs(people.region, `/returns/${returnId}`);
+    await signInAs(page, app.baseUrl, { email: people.region, password }, `/returns/${returnId}`);
     await expect.poll(() => page.getByRole('button', { name: 'Accept' }).isVisible()).toBe(true);
     // A reason is needed: the error summary says so and links to the box.
     await page.getByRole('button', { name: 'Return for correction' }).click();
@@ -199,11 +185,11 @@ describe('a return through approval, correction and acceptance in a real browser
     await page.getByRole('button', { name: 'Return for correction' }).click();
     await expect.poll(status).toContain('Returned for correction');
     expect(await page.getByTestId('return-reason').textContent()).toContain('look doubled');
-    await expectAccessible('63-return-returned');
+    await expectAccessible(page, '63-return-returned');
   });
 
   it('shows the submitter the returned return first in the inbox; they correct it, explain a warning and resubmit', async () => {
-    await signInAs(people.submitter, '/organisations/TWA01/inbox');
+    await signInAs(page, app.baseUrl, { email: people.submitter, password }, '/organisations/TWA01/inbox');
     const first = page.getByTestId('inbox-table').locator('tbody tr').first();
     await expect.poll(() => first.textContent()).toContain('Returned for correction');
     expect(await page.getByTestId('inbox-lede').textContent()).toContain('returned for correction');
@@ -224,7 +210,7 @@ describe('a return through approval, correction and acceptance in a real browser
     await expect
       .poll(() => page.locator('.nhsuk-error-summary').textContent())
       .toContain('No explanation has been given');
-    await expectAccessible('64-submit-return-warning');
+    await expectAccessible(page, '64-submit-return-warning');
     await explanation.fill('A major incident on the ring road brought many admissions this month.');
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
     await page.waitForURL(new RegExp(`/returns/${returnId}$`));
@@ -232,11 +218,11 @@ describe('a return through approval, correction and acceptance in a real browser
   });
 
   it('lets the ICB approve and the region accept it; the versions show the change and the reporting one', async () => {
-    await signInAs(people.icb, `/returns/${returnId}`);
+    await signInAs(page, app.baseUrl, { email: people.icb, password }, `/returns/${returnId}`);
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(status).toContain('Approved by ICB');
 
-    await signInAs(people.region, `/returns/${returnId}`);
+    await signInAs(page, app.baseUrl, { email: people.region, password }, `/returns/${returnId}`);
     await page.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(status).toContain('Accepted');
     await expect.poll(() => page.getByTestId('step-done').textContent()).toContain('reporting now uses');
@@ -253,14 +239,14 @@ describe('a return through approval, correction and acceptance in a real browser
     ).toEqual([expect.stringContaining('(ae_attendances_type1)'), '5,000', '1,800']);
     expect(await page.getByTestId('return-exports').getByRole('link').count()).toBe(5);
 
-    await expectAccessible('65-return-accepted');
+    await expectAccessible(page, '65-return-accepted');
   });
 
   it('lets the region lock it; a correction after lock is a resubmission with a reason, reporting unchanged', async () => {
     await page.getByRole('button', { name: 'Lock' }).click();
     await expect.poll(status).toContain('Locked');
 
-    await signInAs(people.submitter, `/returns/${returnId}`);
+    await signInAs(page, app.baseUrl, { email: people.submitter, password }, `/returns/${returnId}`);
     await page.getByRole('link', { name: 'Correct this return' }).click();
     await page.waitForURL(/\/returns\/new\?id=\d+$/);
     await page.getByLabel(/\(ae_breaches_4h_type1\)$/).fill('350');

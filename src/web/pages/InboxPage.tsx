@@ -42,6 +42,9 @@ export function InboxPage() {
     );
   const inbox = state.data;
   const returned = inbox.items.filter((item) => item.state === 'returned').length;
+  const outstandingDeclarations = inbox.items.filter(
+    (item) => item.kind === 'declaration' && (item.state === 'open' || item.state === 'overdue'),
+  ).length;
   const canSubmit =
     session?.account?.roles.some((r) => r.role === 'trust-data-submitter' && r.scope?.odsCode === code) ??
     false;
@@ -54,7 +57,16 @@ export function InboxPage() {
       <p className="nhsuk-lede-text" data-testid="inbox-lede">
         {inbox.outstanding === 0
           ? 'Nothing is outstanding.'
-          : `${inbox.outstanding} return${inbox.outstanding === 1 ? ' is' : 's are'} outstanding.`}{' '}
+          : outstandingDeclarations === 0
+            ? `${inbox.outstanding} return${inbox.outstanding === 1 ? ' is' : 's are'} outstanding.`
+            : `${[
+                inbox.outstanding > outstandingDeclarations
+                  ? `${inbox.outstanding - outstandingDeclarations} return${inbox.outstanding - outstandingDeclarations === 1 ? '' : 's'}`
+                  : null,
+                `${outstandingDeclarations} comply-or-explain declaration${outstandingDeclarations === 1 ? '' : 's'}`,
+              ]
+                .filter(Boolean)
+                .join(' and ')} ${inbox.outstanding === 1 ? 'is' : 'are'} outstanding.`}{' '}
         {returned > 0
           ? `${returned} ${returned === 1 ? 'was' : 'were'} returned for correction: see why, correct and resubmit. `
           : ''}
@@ -96,12 +108,25 @@ export function InboxPage() {
                   <td className="nhsuk-table__cell">{item.template.name}</td>
                   <td className="nhsuk-table__cell">{item.label}</td>
                   <td className="nhsuk-table__cell">{formatLongDate(item.deadline)}</td>
-                  <td className="nhsuk-table__cell">{formatLongDate(item.closes)}</td>
+                  <td className="nhsuk-table__cell">
+                    {item.kind === 'declaration' ? (
+                      <span className="app-secondary">Does not close</span>
+                    ) : (
+                      formatLongDate(item.closes)
+                    )}
+                  </td>
                   <td className="nhsuk-table__cell">
                     <Tag colour={stateTags[item.state].colour}>{stateTags[item.state].text}</Tag>
                   </td>
                   <td className="nhsuk-table__cell">
-                    {item.kind === 'plan' ? (
+                    {item.kind === 'declaration' ? (
+                      <Link
+                        to={`/organisations/${encodeURIComponent(inbox.organisation.odsCode)}/declarations/${encodeURIComponent(item.template.code)}`}
+                      >
+                        {item.state === 'done' ? 'See or revise the declaration' : 'Make the declaration'}
+                        <span className="nhsuk-u-visually-hidden">: {item.template.name}</span>
+                      </Link>
+                    ) : item.kind === 'plan' ? (
                       <>
                         <Link
                           to={`/planning/${encodeURIComponent(item.template.code)}/plans/${encodeURIComponent(inbox.organisation.odsCode)}`}

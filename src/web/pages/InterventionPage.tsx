@@ -1,7 +1,7 @@
+import { todayIsoDate } from '../../domain/iso-date.js';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { toApiError, type ApiError } from '../api-client.js';
-import { fieldError, TextArea, TextField } from '../components/form-parts.js';
+import { fieldError, TextArea, TextField, useSubmit } from '../components/form-parts.js';
 import { ChainSteps, InterventionStatusTag } from '../components/intervention-parts.js';
 import {
   ApiErrorSummary,
@@ -36,7 +36,7 @@ export function InterventionPage() {
       </>
     );
   const i = changed && String(changed.id) === id ? changed : state.data.intervention;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayIsoDate();
   return (
     <>
       <nav className="nhsuk-breadcrumb" aria-label="Breadcrumb">
@@ -136,15 +136,12 @@ function ActionsTable({
   today: string;
   onChanged: (i: InterventionBody) => void;
 }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const done = async (actionId: number) => {
-    try {
-      onChanged((await interventionsApi.actionDone(intervention.id, actionId, today)).intervention);
-      setError(null);
-    } catch (caught) {
-      setError(toApiError(caught));
-    }
-  };
+  const { error, submit } = useSubmit();
+  const done = (actionId: number) =>
+    submit(
+      () => interventionsApi.actionDone(intervention.id, actionId, today),
+      (answer) => onChanged(answer.intervention),
+    );
   return (
     <>
       {error ? <ApiErrorSummary error={error} /> : null}
@@ -194,24 +191,6 @@ function ActionsTable({
   );
 }
 
-function useSubmit(onChanged: (i: InterventionBody) => void) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (send: () => Promise<{ intervention: InterventionBody }>, reset: () => void) => {
-    setBusy(true);
-    try {
-      onChanged((await send()).intervention);
-      setError(null);
-      reset();
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { error, busy, submit };
-}
-
 function ReviewForm({
   intervention,
   today,
@@ -222,12 +201,15 @@ function ReviewForm({
   onChanged: (i: InterventionBody) => void;
 }) {
   const [fields, setFields] = useState({ reviewedOn: today, outcome: '', nextReview: '' });
-  const { error, busy, submit } = useSubmit(onChanged);
+  const { error, busy, submit } = useSubmit();
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void submit(
       () => interventionsApi.review(intervention.id, { ...fields, nextReview: fields.nextReview || null }),
-      () => setFields({ reviewedOn: today, outcome: '', nextReview: '' }),
+      (answer) => {
+        onChanged(answer.intervention);
+        setFields({ reviewedOn: today, outcome: '', nextReview: '' });
+      },
     );
   };
   return (
@@ -278,12 +260,15 @@ function ActionForm({
 }) {
   const empty = { description: '', owner: '', due: '' };
   const [fields, setFields] = useState(empty);
-  const { error, busy, submit } = useSubmit(onChanged);
+  const { error, busy, submit } = useSubmit();
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void submit(
       () => interventionsApi.addAction(intervention.id, fields),
-      () => setFields(empty),
+      (answer) => {
+        onChanged(answer.intervention);
+        setFields(empty);
+      },
     );
   };
   return (
@@ -334,12 +319,12 @@ function ExitForm({
   onChanged: (i: InterventionBody) => void;
 }) {
   const [fields, setFields] = useState({ closedOn: today, reason: '' });
-  const { error, busy, submit } = useSubmit(onChanged);
+  const { error, busy, submit } = useSubmit();
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void submit(
       () => interventionsApi.exit(intervention.id, fields),
-      () => undefined,
+      (answer) => onChanged(answer.intervention),
     );
   };
   return (

@@ -1,3 +1,4 @@
+import { todayIsoDate } from '../../domain/iso-date.js';
 import { Link } from 'react-router';
 import { metricDomains, metricDomainLabels } from '../../domain/metric.js';
 import { api, type MetricBody } from '../api-client.js';
@@ -6,7 +7,7 @@ import { formatLongDate } from '../format.js';
 import { useApi } from '../use-api.js';
 
 function currentTargets(metric: MetricBody): string {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayIsoDate();
   const targets = metric.targets.filter(
     (t) => t.validFrom <= today && (t.validTo === null || t.validTo > today),
   );

@@ -1,3 +1,4 @@
+import { todayIsoDate } from '../../domain/iso-date.js';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { statutoryFunctionLabels, statutoryFunctions } from '../../domain/access.js';
@@ -10,8 +11,15 @@ import {
   type InterventionKind,
   type SignalKind,
 } from '../../domain/intervention.js';
-import { apiRequest, toApiError, type ApiError } from '../api-client.js';
-import { exactFieldError, fieldError, SelectField, TextArea, TextField } from '../components/form-parts.js';
+import { apiRequest } from '../api-client.js';
+import {
+  exactFieldError,
+  fieldError,
+  SelectField,
+  TextArea,
+  TextField,
+  useSubmit,
+} from '../components/form-parts.js';
 import { ApiErrorSummary, usePageTitle } from '../components/page-parts.js';
 import { interventionsApi } from '../interventions-api.js';
 import { useApi } from '../use-api.js';
@@ -60,7 +68,7 @@ export function NewInterventionPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const programmes = useProgrammes();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayIsoDate();
   const [fields, setFields] = useState({
     organisation: params.get('organisation')?.toUpperCase() ?? '',
     kind: 'enhanced-oversight' as InterventionKind,
@@ -79,8 +87,7 @@ export function NewInterventionPage() {
     exitCriteria: '',
     programme: '',
   });
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit } = useSubmit();
   usePageTitle('Record an intervention', error !== null);
   const set = (key: keyof typeof fields) => (value: string) => setFields({ ...fields, [key]: value });
   const signal = () => {
@@ -97,8 +104,7 @@ export function NewInterventionPage() {
   };
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    try {
+    await submit(async () => {
       const { intervention } = await interventionsApi.record({
         organisation: fields.organisation.trim().toUpperCase(),
         kind: fields.kind,
@@ -112,11 +118,7 @@ export function NewInterventionPage() {
         programme: fields.programme || null,
       });
       void navigate(`/interventions/${intervention.id}`);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const required = requiredFunction[fields.kind];
   return (

@@ -86,6 +86,12 @@ export function OversightPage() {
         <Link to={`/organisations/${view.area.odsCode}/report`}>Integrated performance report</Link> (every
         measure with its SPC icons)
       </p>
+      {isTrust ? (
+        <p data-testid="collaboration-link">
+          <Link to={`/organisations/${view.area.odsCode}/collaboration`}>Collaboration record</Link> (mutual
+          aid given and received in the last 12 months: evidence of the duty to collaborate)
+        </p>
+      ) : null}
     </>
   );
 }
