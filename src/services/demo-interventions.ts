@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import { listExplainedDeclarations } from '../db/intervention.repository.js';
 import { systemActor } from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
-import { addDays, type IsoDate } from '../domain/iso-date.js';
+import { addDays, minIsoDate, type IsoDate } from '../domain/iso-date.js';
 import { addMonths } from '../domain/period.js';
 import { listOrganisationsAt } from '../db/organisation.repository.js';
 import { recordIntervention } from './intervention.service.js';
@@ -31,22 +31,26 @@ export async function loadDemoInterventions(db: Db, today: IsoDate): Promise<num
       throw error;
     }
   };
-  const base = (openedOn: IsoDate) => ({
-    openedOn,
-    nextReview: addDays(openedOn, 91),
-    actions: [
-      {
-        description: 'Agree a recovery plan with the board',
-        owner: 'Chief executive',
-        due: addDays(openedOn, 28),
-      },
-      {
-        description: 'Report progress to the regional oversight meeting',
-        owner: 'Director of strategy',
-        due: addDays(openedOn, 84),
-      },
-    ],
-  });
+  // An intervention starts once its signal is known, and never after today.
+  const base = (start: IsoDate) => {
+    const openedOn = minIsoDate(start, today);
+    return {
+      openedOn,
+      nextReview: addDays(openedOn, 91),
+      actions: [
+        {
+          description: 'Agree a recovery plan with the board',
+          owner: 'Chief executive',
+          due: addDays(openedOn, 28),
+        },
+        {
+          description: 'Report progress to the regional oversight meeting',
+          owner: 'Director of strategy',
+          due: addDays(openedOn, 84),
+        },
+      ],
+    };
+  };
 
   const segmentation = await getSegmentation(db, {
     methodologyCode: 'nof-2025-26',
