@@ -264,8 +264,9 @@ describe('a governance decision recorded and published in a real browser', () =>
     expect(await status.getByRole('button', { name: 'Record as held' }).count()).toBe(0);
     await expectAccessible(page, 'governance-meeting-scheduled');
     await status.getByRole('button', { name: 'Cancel meeting' }).click();
-    await expect.poll(() => page.getByTestId('meeting-status').count()).toBe(0);
-    expect(await page.getByRole('main').textContent()).toContain('Cancelled');
+    // The page reloads the meeting after the change: wait for it, not just for the controls to go.
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('Cancelled');
+    expect(await page.getByTestId('meeting-status').count()).toBe(0);
     expect(await page.getByTestId('paper-form').count()).toBe(0);
   });
 });
