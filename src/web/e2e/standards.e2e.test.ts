@@ -138,7 +138,10 @@ describe('a trust board member explains against a standard from the inbox', () =
     await page.goto(`${app.baseUrl}/organisations/TWB01/inbox`);
     const done = page.getByTestId('inbox-table').getByRole('row', { name: new RegExp(title) });
     await expect.poll(() => done.textContent()).toContain('Declared: explains');
-    expect(await done.getByRole('link', { name: /See or revise the declaration/ }).count()).toBe(1);
+    // The inbox reloads once the session is known; wait for the link rather than read it once.
+    await expect
+      .poll(() => done.getByRole('link', { name: /See or revise the declaration/ }).count())
+      .toBe(1);
   });
 
   it('shows the standard with adoption, the overdue, and the declaration to its own board only', async () => {
