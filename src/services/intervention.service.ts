@@ -333,6 +333,65 @@ function levelOf(kind: string): SegmentLevel | null {
 }
 
 /** The organisation's SPC for a metric around a month: the point of that month, if there are figures. */
+/**
+ * The organisation's SPC points for a metric in some months (one chart computed around them, from 23 months
+ * before the first to 12 after the last), each described as the chain shows it.
+ */
+async function spcSignals(
+  db: Db,
+  odsCode: string,
+  metricCode: string,
+  periods: readonly IsoDate[],
+  today: IsoDate,
+): Promise<ChainSignal[]> {
+  const catalogue = await getMetricCatalogue(db);
+  const metric = catalogue.metricByCode.get(metricCode);
+  if (!metric)
+    throw invalidInput(`There is no metric ${metricCode}.`, [
+      { field: 'signal.metric', message: 'Choose a metric from the catalogue (oversight metrics list).' },
+    ]);
+  const sorted = [...periods].sort();
+  const spc = await getMetricSpc(db, {
+    metricCode,
+    aggregate: { kind: 'organisation', odsCode },
+    from: addMonths(sorted[0] ?? today, -23),
+    to: addMonths(sorted[sorted.length - 1] ?? today, 12),
+    periodType: 'month',
+    structure: { kind: 'as-at-period' },
+    today,
+    settings: {},
+  });
+  return periods.map((period): ChainSignal => {
+    const label = formatPeriod(periodContaining('month', period));
+    const base = { metric: { code: metric.code, name: metric.name, unit: metric.unit }, period, label };
+    const missing = (description: string): ChainSignal => ({
+      ...base,
+      value: null,
+      formatted: null,
+      specialCause: false,
+      pointType: null,
+      description,
+    });
+    if (spc.result.kind !== 'spc')
+      return missing(`There are too few figures for an SPC chart of ${metric.name} for ${odsCode}.`);
+    const point = spc.result.points.find((p) => p.date === period);
+    if (!point) return missing(`${odsCode} has no figure for ${metric.name} in ${label}.`);
+    const formatted = formatMetricValue(point.value, metric.unit);
+    const concern = point.pointType === 'special_cause_concern';
+    const kindText = point.pointType.startsWith('special_cause')
+      ? `a special cause${concern ? ' of concern' : point.pointType.endsWith('improvement') ? ' of improvement' : ''} (${point.specialCauseType})`
+      : 'common cause variation';
+    return {
+      ...base,
+      value: point.value,
+      formatted,
+      specialCause: point.pointType !== 'common_cause',
+      pointType: point.pointType,
+      description: `${metric.name} was ${formatted} in ${label}: ${kindText}; mean ${formatMetricValue(point.mean, metric.unit)}, limits ${formatMetricValue(point.lpl, metric.unit)} to ${formatMetricValue(point.upl, metric.unit)}.`,
+    };
+  });
+}
+
 async function spcSignal(
   db: Db,
   odsCode: string,
@@ -340,56 +399,9 @@ async function spcSignal(
   period: IsoDate,
   today: IsoDate,
 ): Promise<ChainSignal> {
-  const catalogue = await getMetricCatalogue(db);
-  const metric = catalogue.metricByCode.get(metricCode);
-  if (!metric)
-    throw invalidInput(`There is no metric ${metricCode}.`, [
-      { field: 'signal.metric', message: 'Choose a metric from the catalogue (oversight metrics list).' },
-    ]);
-  const spc = await getMetricSpc(db, {
-    metricCode,
-    aggregate: { kind: 'organisation', odsCode },
-    from: addMonths(period, -23),
-    to: addMonths(period, 12),
-    periodType: 'month',
-    structure: { kind: 'as-at-period' },
-    today,
-    settings: {},
-  });
-  const label = formatPeriod(periodContaining('month', period));
-  const base = { metric: { code: metric.code, name: metric.name, unit: metric.unit }, period, label };
-  if (spc.result.kind !== 'spc')
-    return {
-      ...base,
-      value: null,
-      formatted: null,
-      specialCause: false,
-      pointType: null,
-      description: `There are too few figures for an SPC chart of ${metric.name} for ${odsCode}.`,
-    };
-  const point = spc.result.points.find((p) => p.date === period);
-  if (!point)
-    return {
-      ...base,
-      value: null,
-      formatted: null,
-      specialCause: false,
-      pointType: null,
-      description: `${odsCode} has no figure for ${metric.name} in ${label}.`,
-    };
-  const formatted = formatMetricValue(point.value, metric.unit);
-  const concern = point.pointType === 'special_cause_concern';
-  const kindText = point.pointType.startsWith('special_cause')
-    ? `a special cause${concern ? ' of concern' : point.pointType.endsWith('improvement') ? ' of improvement' : ''} (${point.specialCauseType})`
-    : 'common cause variation';
-  return {
-    ...base,
-    value: point.value,
-    formatted,
-    specialCause: point.pointType !== 'common_cause',
-    pointType: point.pointType,
-    description: `${metric.name} was ${formatted} in ${label}: ${kindText}; mean ${formatMetricValue(point.mean, metric.unit)}, limits ${formatMetricValue(point.lpl, metric.unit)} to ${formatMetricValue(point.upl, metric.unit)}.`,
-  };
+  const [signal] = await spcSignals(db, odsCode, metricCode, [period], today);
+  if (!signal) throw new Error('one month asked, none answered');
+  return signal;
 }
 
 async function segmentFor(
@@ -575,18 +587,25 @@ async function aidFor(
   const aid = await listAidForInterventions(db, [...interventionIds]);
   if (!principal) return aid;
   const shown: Chain['mutualAid'] = [];
+  const cache: PathCache = new Map();
   for (const a of aid) {
     const requester = await findOrganisationByCode(db, a.requester.odsCode);
     if (
       requester &&
       // Mutual aid is seen by those who may act for the requester or broker in its region, as on its own pages.
-      (await isAllowed(db, principal, 'collaborate', {
-        organisationId: requester.id,
-        date: today,
-        published: false,
-        statutoryFunction: null,
-        template: null,
-      }))
+      (await isAllowed(
+        db,
+        principal,
+        'collaborate',
+        {
+          organisationId: requester.id,
+          date: today,
+          published: false,
+          statutoryFunction: null,
+          template: null,
+        },
+        cache,
+      ))
     )
       shown.push(a);
   }
@@ -612,14 +631,13 @@ async function driverSignals(
   today: IsoDate,
 ): Promise<ChainSignal[]> {
   const signals: ChainSignal[] = [];
+  const months = [0, 1, 2].map((m) => addMonths(segment.quarter, m));
   for (const driver of segment.drivers.slice(0, 3)) {
-    for (let m = 0; m < 3; m += 1) {
-      const month = addMonths(segment.quarter, m);
-      const signal = await spcSignal(db, odsCode, driver.metric, month, today);
-      if (signal.pointType === 'special_cause_concern') {
-        driver.signalMonths.push(month);
-        signals.push(signal);
-      }
+    // One chart per driver, read for the quarter's three months.
+    for (const signal of await spcSignals(db, odsCode, driver.metric, months, today)) {
+      if (signal.pointType !== 'special_cause_concern') continue;
+      driver.signalMonths.push(signal.period);
+      signals.push(signal);
     }
   }
   return signals;
