@@ -16,6 +16,7 @@ import {
   recordIntervention,
   reviewIntervention,
 } from './intervention.service.js';
+import { raiseAidRequest } from './mutual-aid.service.js';
 import { addMethodologyVersion } from './segmentation.service.js';
 
 const today = '2025-08-15';
@@ -205,6 +206,32 @@ describe('interventions and the chain from a signal to the action taken', () => 
       today,
     });
     expect(viaProgramme.map((i) => i.id)).toEqual([first]);
+  });
+
+  it('shows the mutual aid an intervention led to only to those who may see mutual aid', async () => {
+    const london = people.london as Principal;
+    await raiseAidRequest(
+      handle.db,
+      { principal: london, actor: systemActor },
+      {
+        requester: t4(),
+        kind: 'staff',
+        detail: 'registered-nurses',
+        unit: 'wte',
+        quantity: 4,
+        neededFrom: '2025-08-20',
+        neededTo: '2025-09-20',
+        urgency: 'urgent',
+        reason: 'Emergency department nurses while the recovery plan starts.',
+        interventionId: first,
+      },
+      today,
+    );
+    const aidSeenBy = async (who: Principal) =>
+      (await getIntervention(handle.db, who, first, today)).chain.mutualAid.map((a) => a.quantity);
+    expect(await aidSeenBy(london)).toEqual([4]);
+    // A national analyst may read the intervention, but mutual aid is for those who collaborate.
+    expect(await aidSeenBy(person('National analyst', 'national-analyst', null))).toEqual([]);
   });
 
   it('keeps an intervention of a statutory function out of sight of anyone without the grant', async () => {
