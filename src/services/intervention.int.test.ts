@@ -346,6 +346,7 @@ describe('interventions and the chain from a signal to the action taken', () => 
       .select('action')
       .where('record_type', '=', 'intervention')
       .where('record_id', '=', String(first))
+      .orderBy('id')
       .execute();
     expect(audited.map((a) => a.action)).toEqual([
       'intervention.record',
